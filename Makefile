@@ -1,0 +1,70 @@
+# Hipapp: `make run` serves the app on http://127.0.0.1:8000, `make test` runs every test.
+# PYTHON=/path/to/python3.12 overrides the interpreter search.
+
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# The first Python 3.12+ among python3.13, python3.12, python3 and pyenv's installed versions.
+# (pyenv shims that refuse to run simply fail the version check and are passed over.)
+define find_python
+for candidate in $${PYTHON:-} python3.13 python3.12 python3 \
+    $$(ls -d "$$(pyenv root 2>/dev/null || echo $$HOME/.pyenv)"/versions/3.*/bin/python3 2>/dev/null | sort -rV); do \
+  if "$$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+    command -v "$$candidate"; exit 0; \
+  fi; \
+done; \
+echo "Hipapp needs Python 3.12 or newer; none was found. Install one, or name it: make run PYTHON=/path/to/python3.12" >&2; \
+exit 1
+endef
+
+.PHONY: run test lint format install install-dev browser migrate catalog clean
+
+$(BIN)/python:
+	@py=$$($(find_python)) || exit 1; \
+	echo "Creating $(VENV) with $$py ($$($$py --version))"; \
+	"$$py" -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+# Browser tests drive Debian's Chromium (never `playwright install`, which downloads a browser).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+migrate: install
+	$(BIN)/python manage.py migrate --no-input
+
+catalog: migrate
+	$(BIN)/python manage.py load_catalog --if-empty
+
+run: catalog
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install-dev browser
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,106 @@
+from django import forms
+from django.contrib import admin
+from django.db.models import Count
+
+from .models import Drill, Equipment, Stage, Track
+
+
+@admin.register(Equipment)
+class EquipmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Drill)
+class DrillAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "dose", "slug"]
+    list_filter = ["kind", "equipment", "measure", "per_side"]
+    search_fields = ["name", "slug", "summary", "trains", "steps", "cues"]
+    prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [
+        (
+            None,
+            {"fields": ["name", "slug", "kind", "summary", "trains", "description", "equipment"]},
+        ),
+        ("How to do it", {"fields": ["steps", "cues", "mistakes", "safety"]}),
+        (
+            "Prescribed dose",
+            {
+                "fields": [
+                    "sets",
+                    "measure",
+                    "reps",
+                    "seconds",
+                    "per_side",
+                    "rest_seconds",
+                    "dose_note",
+                ]
+            },
+        ),
+        ("Notes", {"fields": ["notes"]}),
+    ]
+
+
+class StageForm(forms.ModelForm):
+    def _get_validation_exclusions(self):
+        # Positions are checked across the whole ladder by StageFormSet, so that staff
+        # can swap two stages in one save.
+        return super()._get_validation_exclusions() | {"position"}
+
+
+class StageFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            if not form.cleaned_data or self._should_delete_form(form):
+                continue
+            position = form.cleaned_data.get("position")
+            if position in seen:
+                raise forms.ValidationError(
+                    f"Two stages are at position {position}; give each its own."
+                )
+            seen.add(position)
+
+    def save(self, commit=True):
+        # Park the rows that move or go away on free positions first, so that the unique
+        # (track, position) constraint holds at every step of the save.
+        parked = [
+            form.instance.pk
+            for form in self.initial_forms
+            if form.instance.pk
+            and ("position" in form.changed_data or self._should_delete_form(form))
+        ]
+        for offset, pk in enumerate(parked):
+            Stage.objects.filter(pk=pk).update(position=30_000 + offset)
+        return super().save(commit)
+
+
+class StageInline(admin.TabularInline):
+    model = Stage
+    form = StageForm
+    formset = StageFormSet
+    extra = 0
+    ordering = ["position"]
+    autocomplete_fields = ["drill"]
+    fields = [
+        "position", "drill", "goal", "target_sets", "target_reps", "target_seconds",
+        "min_weeks", "max_weeks", "sessions_per_week",
+    ]  # fmt: skip
+
+
+@admin.register(Track)
+class TrackAdmin(admin.ModelAdmin):
+    list_display = ["name", "position", "stage_count", "slug"]
+    list_editable = ["position"]
+    search_fields = ["name", "slug", "summary"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [StageInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_stage_count=Count("stages"))
+
+    @admin.display(description="stages", ordering="_stage_count")
+    def stage_count(self, track):
+        return track._stage_count

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+admin.site.site_header = "Hipapp staff"
+admin.site.site_title = "Hipapp staff"
+admin.site.index_title = "Catalog and people"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon),
+    path("drills/", include("exercises.urls")),
+    path("admin/", admin.site.urls),
+]

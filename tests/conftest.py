@@ -1,0 +1,67 @@
+import os
+import shutil
+
+import pytest
+
+from exercises import catalog as catalog_file
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls our browser
+# tests make between page actions are still plain synchronous code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture
+def catalog(db):
+    """The real catalog from fixtures/catalog.json."""
+    catalog_file.load(catalog_file.read())
+
+
+@pytest.fixture
+def alice(django_user_model):
+    return django_user_model.objects.create_user(
+        username="alice@example.com", email="alice@example.com", password="correct horse 42"
+    )
+
+
+@pytest.fixture
+def staff(django_user_model):
+    return django_user_model.objects.create_superuser(
+        username="sam@example.com", email="sam@example.com", password="staff horse 42"
+    )
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser tab at phone width; console errors fail the test."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=live_server.url)
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    errors = []
+    tab.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield tab
+    context.close()
+    assert errors == [], f"console errors in the browser: {errors}"
