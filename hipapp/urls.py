@@ -11,6 +11,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon),
+    path("", include("accounts.urls")),
+    path("", include("progress.urls")),
     path("drills/", include("exercises.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,13 +1,15 @@
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.db import connection
 from django.http import HttpResponse, HttpResponsePermanentRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 
 @require_safe
 def home(request):
+    if request.user.is_authenticated:
+        return redirect("today")
     return render(request, "home.html")
 
 

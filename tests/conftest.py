@@ -9,7 +9,13 @@ from exercises import catalog as catalog_file
 # tests make between page actions are still plain synchronous code.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+PASSWORD = "correct horse 42 battery"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -21,15 +27,21 @@ def catalog(db):
 @pytest.fixture
 def alice(django_user_model):
     return django_user_model.objects.create_user(
-        username="alice@example.com", email="alice@example.com", password="correct horse 42"
+        email="alice@example.com",
+        password=PASSWORD,
+        display_name="Alice",
+        time_zone="Europe/Berlin",
     )
 
 
 @pytest.fixture
+def bob(django_user_model):
+    return django_user_model.objects.create_user(email="bob@example.com", password=PASSWORD)
+
+
+@pytest.fixture
 def staff(django_user_model):
-    return django_user_model.objects.create_superuser(
-        username="sam@example.com", email="sam@example.com", password="staff horse 42"
-    )
+    return django_user_model.objects.create_superuser(email="sam@example.com", password=PASSWORD)
 
 
 @pytest.fixture(scope="session")

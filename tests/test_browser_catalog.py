@@ -3,19 +3,21 @@
 import pytest
 from playwright.sync_api import expect
 
+from tests.conftest import PASSWORD
+
 pytestmark = pytest.mark.browser
 
 
 def sign_in_to_admin(page, user, password):
     page.goto("/admin/")
-    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="Catalog and people")).to_be_visible()
 
 
 def test_a_staff_edit_in_the_admin_shows_on_the_public_page(page, catalog, staff):
-    sign_in_to_admin(page, staff, "staff horse 42")
+    sign_in_to_admin(page, staff, PASSWORD)
     page.goto("/admin/exercises/drill/")
     page.locator("#searchbar").fill("toe tap")
     page.keyboard.press("Enter")
@@ -34,7 +36,7 @@ def test_a_staff_edit_in_the_admin_shows_on_the_public_page(page, catalog, staff
 
 
 def test_a_staff_reorder_of_a_track_shows_on_the_catalog(page, catalog, staff):
-    sign_in_to_admin(page, staff, "staff horse 42")
+    sign_in_to_admin(page, staff, PASSWORD)
     page.goto("/admin/exercises/track/")
     page.get_by_role("link", name="Lumbopelvic control").click()
     positions = page.locator("input[name$='-position']")

@@ -32,6 +32,7 @@ def production_env(**extra):
             "DJANGO_DEBUG": "false",
             "DJANGO_SECRET_KEY": "a-long-random-production-secret-key-for-the-check-0123456789",
             "DJANGO_ALLOWED_HOSTS": "hipapp.example.com",
+            "EMAIL_URL": "smtp://hipapp:secret@mail.example.com:587",
         }
         | extra
     )

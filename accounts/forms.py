@@ -1,0 +1,92 @@
+from django import forms
+from django.contrib.auth.forms import AdminUserCreationForm, AuthenticationForm, UserCreationForm
+
+from .models import User, time_zone_names
+
+TIME_ZONE_CHOICES = [(name, name.replace("_", " ")) for name in time_zone_names()]
+
+
+class TimeZoneField(forms.ChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(choices=TIME_ZONE_CHOICES, **kwargs)
+
+
+class SignupForm(UserCreationForm):
+    # Filled in by static/js/timezone.js from the browser; UTC when scripts are off.
+    time_zone = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    class Meta:
+        model = User
+        fields = ["email"]
+        widgets = {"email": forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})}
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                "An account with this email address already exists. "
+                "Sign in, or reset your password."
+            )
+        return email
+
+    def clean_time_zone(self):
+        zone = self.cleaned_data.get("time_zone") or "UTC"
+        return zone if zone in time_zone_names() else "UTC"
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        user.time_zone = self.cleaned_data["time_zone"]
+        if commit:
+            user.save()
+        return user
+
+
+class AdminSignupForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ["email"]
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    username = forms.EmailField(
+        label="Email",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+
+    error_messages = {
+        "invalid_login": (
+            "That email and password do not match an account. Check both and try again."
+        ),
+        "inactive": "This account is inactive.",
+    }
+
+
+class SettingsForm(forms.ModelForm):
+    time_zone = TimeZoneField(help_text="Your days and weeks are counted in this time zone.")
+
+    class Meta:
+        model = User
+        fields = ["display_name", "time_zone", "days_per_week"]
+        widgets = {"days_per_week": forms.NumberInput(attrs={"min": 1, "max": 7})}
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    confirm = forms.BooleanField(
+        label="I understand that my account and everything I logged will be deleted for good.",
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your current password.")
+        return password

@@ -1,0 +1,222 @@
+"""Accounts: sign up, sign in and out, passwords, settings, export and deletion."""
+
+import csv
+import io
+import json
+import re
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.db import models
+from django.test import Client
+
+from tests.conftest import PASSWORD
+
+User = get_user_model()
+
+
+def signup(client, email="carol@example.com", password=PASSWORD, **extra):
+    data = {"email": email, "password1": password, "password2": password} | extra
+    return client.post("/accounts/signup/", data)
+
+
+def sign_in(client, email, password=PASSWORD, **extra):
+    return client.post("/accounts/login/", {"username": email, "password": password}, **extra)
+
+
+def test_signing_up_creates_the_account_signs_in_and_lands_on_today(client, db):
+    response = signup(client, email="Carol@Example.com", time_zone="America/Chicago")
+    assert response.status_code == 302
+    assert response["Location"] == "/today/"
+    carol = User.objects.get()
+    assert carol.email == "carol@example.com"
+    assert carol.time_zone == "America/Chicago"
+    assert client.get("/today/").status_code == 200
+
+
+def test_signup_without_a_browser_time_zone_uses_utc(client, db):
+    signup(client, time_zone="Mars/Olympus_Mons")
+    assert User.objects.get().time_zone == "UTC"
+
+
+def test_signup_refuses_an_email_already_taken_in_any_case(client, alice):
+    response = signup(client, email="ALICE@example.com")
+    assert response.status_code == 200
+    assert "An account with this email address already exists" in response.content.decode()
+    assert User.objects.count() == 1
+
+
+def test_signup_refuses_a_weak_password_and_keeps_the_email(client, db):
+    response = signup(client, password="password")
+    html = response.content.decode()
+    assert "This password is too common" in html
+    assert 'value="carol@example.com"' in html
+    assert not User.objects.exists()
+
+
+def test_signing_in_with_email_lands_on_today_with_a_new_session_key(client, alice):
+    client.get("/accounts/login/")
+    before = client.cookies.get(settings.SESSION_COOKIE_NAME)
+    response = sign_in(client, "ALICE@example.com")
+    assert response.status_code == 302 and response["Location"] == "/today/"
+    after = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert before is None or before.value != after
+
+
+def test_a_wrong_password_gets_a_clear_message(client, alice):
+    response = sign_in(client, alice.email, "not my password")
+    assert response.status_code == 200
+    assert "That email and password do not match an account" in response.content.decode()
+
+
+def test_signing_out_needs_a_post(client, alice):
+    client.force_login(alice)
+    assert client.get("/accounts/logout/").status_code == 405
+    response = client.post("/accounts/logout/")
+    assert response.status_code == 302
+    assert client.get("/today/").status_code == 302  # back to the login page
+
+
+def test_visitors_see_the_landing_page_and_people_go_to_today(client, alice):
+    landing = client.get("/").content.decode()
+    assert 'href="/accounts/signup/"' in landing and 'href="/drills/"' in landing
+    client.force_login(alice)
+    assert client.get("/")["Location"] == "/today/"
+
+
+def test_changing_the_password_signs_out_the_other_sessions_only(alice):
+    phone, laptop = Client(), Client()
+    sign_in(phone, alice.email)
+    sign_in(laptop, alice.email)
+    response = laptop.post(
+        "/accounts/password/change/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a brand new passphrase 7",
+            "new_password2": "a brand new passphrase 7",
+        },
+    )
+    assert response["Location"] == "/accounts/password/change/done/"
+    assert laptop.get("/account/").status_code == 200
+    assert phone.get("/account/").status_code == 302
+
+
+def test_password_reset_sends_a_link_that_sets_a_new_password(client, alice):
+    client.post("/accounts/password/reset/", {"email": "alice@example.com"})
+    assert len(mail.outbox) == 1
+    link = re.search(r"http://testserver(/accounts/password/reset/\S+/)", mail.outbox[0].body)[1]
+    form_url = client.get(link)["Location"]  # Django swaps the token for a session marker
+    response = client.post(
+        form_url,
+        {"new_password1": "reset passphrase 99", "new_password2": "reset passphrase 99"},
+    )
+    assert response["Location"] == "/accounts/password/reset/done/"
+    alice.refresh_from_db()
+    assert alice.check_password("reset passphrase 99")
+
+
+def test_password_reset_for_an_unknown_email_says_the_same_and_sends_nothing(client, db):
+    response = client.post("/accounts/password/reset/", {"email": "nobody@example.com"})
+    assert response["Location"] == "/accounts/password/reset/sent/"
+    assert mail.outbox == []
+
+
+def test_settings_save_display_name_time_zone_and_training_days(client, alice):
+    client.force_login(alice)
+    response = client.post(
+        "/account/",
+        {"display_name": "Al", "time_zone": "Asia/Tokyo", "days_per_week": "4"},
+    )
+    assert response["Location"] == "/account/"
+    alice.refresh_from_db()
+    assert (alice.display_name, alice.time_zone, alice.days_per_week) == ("Al", "Asia/Tokyo", 4)
+    assert "Your settings are saved" in client.get("/account/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("days_per_week", "8", "less than or equal to 7"),
+        ("days_per_week", "0", "greater than or equal to 1"),
+        ("days_per_week", "three", "Enter a whole number"),
+        ("time_zone", "Nowhere/Atlantis", "Select a valid choice"),
+        ("display_name", "x" * 61, "at most 60 characters"),
+    ],
+)
+def test_bad_settings_get_a_message_and_nothing_changes(client, alice, field, value, message):
+    client.force_login(alice)
+    data = {"display_name": "Al", "time_zone": "Asia/Tokyo", "days_per_week": "4", field: value}
+    response = client.post("/account/", data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    alice.refresh_from_db()
+    assert (alice.display_name, alice.time_zone) == ("Alice", "Europe/Berlin")
+
+
+def test_export_as_json_holds_only_the_persons_own_data(client, alice, bob):
+    client.force_login(alice)
+    response = client.get("/account/export/?format=json")
+    assert response["Content-Type"] == "application/json"
+    assert "attachment" in response["Content-Disposition"]
+    data = json.loads(response.content)
+    assert data["account"]["email"] == "alice@example.com"
+    assert data["account"]["time_zone"] == "Europe/Berlin"
+    assert "bob@example.com" not in response.content.decode()
+
+
+def test_export_as_csv_opens_in_a_spreadsheet(client, alice):
+    client.force_login(alice)
+    response = client.get("/account/export/?format=csv")
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == ["section", "field", "value"]
+    assert ["account", "email", "alice@example.com"] in rows
+
+
+def test_export_page_offers_both_formats(client, alice):
+    client.force_login(alice)
+    html = client.get("/account/export/").content.decode()
+    assert 'href="?format=csv"' in html and 'href="?format=json"' in html
+
+
+def test_deleting_needs_the_password_and_the_confirmation(client, alice):
+    client.force_login(alice)
+    response = client.post("/account/delete/", {"password": "wrong", "confirm": "on"})
+    assert "That is not your current password" in response.content.decode()
+    response = client.post("/account/delete/", {"password": PASSWORD})
+    assert "This field is required" in response.content.decode()
+    assert User.objects.filter(pk=alice.pk).exists()
+
+
+def rows_mentioning(user_id, email):
+    """Every row in every table that points at the person or holds their email."""
+    found = []
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if field.is_relation and field.related_model is User:
+                if model.objects.filter(**{field.attname: user_id}).exists():
+                    found.append(f"{model.__name__}.{field.name}")
+            elif (
+                isinstance(field, models.CharField | models.TextField)
+                and model.objects.filter(**{f"{field.name}__icontains": email}).exists()
+            ):
+                found.append(f"{model.__name__}.{field.name}")
+    return found
+
+
+def test_deleting_the_account_leaves_no_row_of_the_person_behind(client, alice, bob):
+    other_device = Client()
+    sign_in(other_device, alice.email)
+    sign_in(Client(), alice.email, "a wrong guess")  # a failed sign-in is on record
+    client.force_login(alice)
+    assert rows_mentioning(alice.pk, alice.email) != []
+
+    response = client.post("/account/delete/", {"password": PASSWORD, "confirm": "on"})
+
+    assert response["Location"] == "/"
+    assert rows_mentioning(alice.pk, alice.email) == []
+    assert other_device.get("/account/").status_code == 302
+    assert User.objects.filter(pk=bob.pk).exists()

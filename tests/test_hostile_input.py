@@ -1,0 +1,65 @@
+"""Generated input posted to every form: a message or an escaped echo, never a 500."""
+
+import pytest
+from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import PASSWORD
+
+nasty_text = st.one_of(
+    st.text(max_size=300),
+    st.text(alphabet=st.characters(codec="utf-8"), min_size=250, max_size=3000),
+    st.sampled_from(
+        [
+            "<script>alert(1)</script>",
+            '"><img src=x onerror=alert(1)>',
+            "\x00",
+            "a\x00b",
+            "\u202eevil",
+            "\ufeff",
+            "🦵" * 100,
+            "' OR 1=1 --",
+            "-1",
+            "1e309",
+            "NaN",
+            "9" * 40,
+            "",
+        ]
+    ),
+)
+FORMS = {
+    "/accounts/signup/": ["email", "password1", "password2", "time_zone"],
+    "/accounts/login/": ["username", "password"],
+    "/accounts/password/reset/": ["email"],
+    "/account/": ["display_name", "time_zone", "days_per_week"],
+    "/account/delete/": ["password", "confirm"],
+    "/accounts/password/change/": ["old_password", "new_password1", "new_password2"],
+}
+SIGNED_IN = {"/account/", "/account/delete/", "/accounts/password/change/"}
+
+hypothesis_settings = settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+@pytest.mark.parametrize("url", FORMS)
+def test_every_form_answers_generated_input_without_a_server_error(alice, url):
+    client = Client(raise_request_exception=False)
+
+    @hypothesis_settings
+    @given(values=st.fixed_dictionaries({name: nasty_text for name in FORMS[url]}))
+    def post(values):
+        if url in SIGNED_IN:
+            client.force_login(alice)
+        response = client.post(url, values, REMOTE_ADDR="192.0.2.1")
+        assert response.status_code < 500, values
+        html = response.content.decode(errors="replace")
+        assert "<script>alert(1)</script>" not in html
+        assert "<img src=x onerror" not in html
+
+    post()
+    alice.refresh_from_db()
+    assert alice.check_password(PASSWORD) or url == "/accounts/password/change/"
