@@ -40,6 +40,13 @@ def settings(request):
 
 def export_data(user) -> dict:
     """Everything the person has given Hipapp, as plain values."""
+    from progress.models import FollowedTrack, StageChange, TrainingSession
+
+    sessions = TrainingSession.objects.for_user(user).with_sets().order_by("day", "created_at")
+    followed = FollowedTrack.objects.for_user(user).select_related("track", "stage__drill")
+    changes = StageChange.objects.filter(followed__user=user).select_related(
+        "followed__track", "from_stage__drill", "to_stage__drill"
+    )
     return {
         "exported_at": timezone.now().isoformat(),
         "account": {
@@ -49,6 +56,41 @@ def export_data(user) -> dict:
             "days_per_week": user.days_per_week,
             "joined": user.date_joined.isoformat(),
         },
+        "tracks": [
+            {
+                "track": f.track.slug,
+                "state": f.state,
+                "stage": f.stage.position,
+                "drill": f.stage.drill.slug,
+                "stage_started": f.stage_started.isoformat(),
+            }
+            for f in followed
+        ],
+        "stage_changes": [
+            {
+                "track": c.followed.track.slug,
+                "kind": c.kind,
+                "from_stage": c.from_stage.position if c.from_stage else None,
+                "to_stage": c.to_stage.position,
+                "day": c.day.isoformat(),
+                "reason": c.reason,
+            }
+            for c in changes
+        ],
+        "sessions": [
+            {
+                "day": s.day.isoformat(),
+                "drill": s.drill.slug,
+                "effort": s.effort,
+                "pain": s.pain,
+                "note": s.note,
+                "sets": [
+                    {"reps": e.reps, "seconds": e.seconds, "side": e.side, "load": e.load}
+                    for e in s.sets.all()
+                ],
+            }
+            for s in sessions
+        ],
     }
 
 
@@ -70,6 +112,16 @@ def export(request):
         writer.writerow(["section", "field", "value"])
         for field, value in data["account"].items():
             writer.writerow(["account", field, value])
+        writer.writerow([])
+        writer.writerow(["day", "drill", "set", "reps", "seconds", "side", "load", "effort",
+                         "pain", "note"])  # fmt: skip
+        for session in data["sessions"]:
+            for n, entry in enumerate(session["sets"], start=1):
+                writer.writerow(
+                    [session["day"], session["drill"], n, entry["reps"], entry["seconds"],
+                     entry["side"], entry["load"], session["effort"], session["pain"],
+                     session["note"]]
+                )  # fmt: skip
     response["Content-Disposition"] = f'attachment; filename="hipapp-export-{stamp}.{kind}"'
     return response
 

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from progress import views as progress_views
+
 from . import views
 
 admin.site.site_header = "Hipapp staff"
@@ -12,6 +14,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon),
     path("", include("accounts.urls")),
+    path("today/", progress_views.today, name="today"),
     path("", include("progress.urls")),
     path("drills/", include("exercises.urls")),
     path("admin/", admin.site.urls),

@@ -1,7 +1,44 @@
 from django.urls import path
 
 from . import views
+from .models import FollowedTrack
+
+app_name = "progress"
 
 urlpatterns = [
-    path("today/", views.today, name="today"),
+    path("start/", views.onboard, name="onboard"),
+    path("log/<slug:drill>/", views.log, name="log"),
+    path("sessions/<int:pk>/edit/", views.edit, name="edit"),
+    path("sessions/<int:pk>/delete/", views.delete, name="delete"),
+    path("tracks/<slug:track_slug>/follow/", views.follow, name="follow"),
+    path(
+        "tracks/<slug:track>/pause/",
+        views.set_state,
+        {"state": FollowedTrack.State.PAUSED},
+        name="pause",
+    ),
+    path(
+        "tracks/<slug:track>/resume/",
+        views.set_state,
+        {"state": FollowedTrack.State.ACTIVE},
+        name="resume",
+    ),
+    path(
+        "tracks/<slug:track>/leave/",
+        views.set_state,
+        {"state": FollowedTrack.State.LEFT},
+        name="leave",
+    ),
+    path(
+        "tracks/<slug:track>/advance/",
+        views.change_stage,
+        {"direction": "advance"},
+        name="advance",
+    ),
+    path(
+        "tracks/<slug:track>/step-back/",
+        views.change_stage,
+        {"direction": "back"},
+        name="step_back",
+    ),
 ]

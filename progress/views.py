@@ -1,14 +1,321 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+import uuid
+from datetime import timedelta
 
-from exercises.models import Drill, Track
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError, transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from exercises.models import Drill, Stage, Track
+
+from . import progression
+from .forms import SessionForm, SetFormSet
+from .models import FollowedTrack, SetEntry, StageChange, TrainingSession
+
+# Tracks suggested to someone new: control first, then the strength ladder.
+SUGGESTED_TRACKS = ["psoas-control", "hip-flexion-ladder"]
+
+
+def parse_token(value):
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+def local_today(user):
+    return timezone.localdate(timezone=user.zone)
 
 
 @login_required
-@require_safe
+@require_http_methods(["GET", "HEAD"])
 def today(request):
-    # Queries: tracks with their stages and drills (2), stand-alone drills (1).
-    tracks = Track.objects.with_stages()
-    warmups = Drill.objects.standalone()
-    return render(request, "progress/today.html", {"tracks": tracks, "warmups": warmups})
+    user = request.user
+    day = local_today(user)
+    # Queries: followed tracks (1), their stage sessions and sets (2), today's sessions (1),
+    # this week's training days (1); with nothing followed, the catalog tracks instead.
+    followed = list(FollowedTrack.objects.for_user(user).current())
+    if not followed:
+        tracks = Track.objects.with_stages()
+        return render(
+            request,
+            "progress/onboarding.html",
+            {"tracks": tracks, "suggested": SUGGESTED_TRACKS},
+        )
+    cards = progression.track_cards(user, day, followed)
+    done = list(TrainingSession.objects.for_user(user).filter(day=day).select_related("drill"))
+    week_start = day - timedelta(days=day.weekday())
+    trained_days = (
+        TrainingSession.objects.for_user(user)
+        .filter(day__gte=week_start, day__lt=day)
+        .dates("day", "day")
+        .count()
+    )
+    next_card = progression.next_up(cards, {s.drill_id for s in done})
+    rest_day = not done and trained_days >= user.days_per_week
+    off_day_drill = None
+    if rest_day or next_card is None:
+        warmups = list(Drill.objects.standalone().order_by("slug"))
+        off_day_drill = warmups[day.toordinal() % len(warmups)] if warmups else None
+    return render(
+        request,
+        "progress/today.html",
+        {
+            "today": day,
+            "cards": cards,
+            "done": done,
+            "next_card": next_card,
+            "rest_day": rest_day,
+            "trained_days": trained_days,
+            "off_day_drill": off_day_drill,
+            "next_token": uuid.uuid4(),
+        },
+    )
+
+
+def start_track(user, track, day, reason):
+    first = track.stages.order_by("position").first()
+    if first is None:
+        return None
+    followed, created = FollowedTrack.objects.get_or_create(
+        user=user, track=track, defaults={"stage": first, "stage_started": day}
+    )
+    if not created:
+        if followed.state != FollowedTrack.State.LEFT:
+            return followed
+        followed.state = FollowedTrack.State.ACTIVE
+        followed.stage, followed.stage_started = first, day
+        followed.save()
+    StageChange.objects.create(
+        followed=followed, to_stage=first, kind=StageChange.Kind.START, day=day, reason=reason
+    )
+    return followed
+
+
+@login_required
+@require_POST
+@transaction.atomic
+def onboard(request):
+    slugs = request.POST.getlist("tracks")
+    tracks = list(Track.objects.filter(slug__in=slugs))
+    if not tracks:
+        messages.error(request, "Choose at least one track to start with.")
+        return redirect("today")
+    day = local_today(request.user)
+    for track in tracks:
+        start_track(request.user, track, day, "Started from the welcome page.")
+    messages.success(request, f"You are following {', '.join(t.name for t in tracks)}.")
+    return redirect("today")
+
+
+@login_required
+@require_POST
+@transaction.atomic
+def follow(request, track_slug):
+    track = get_object_or_404(Track, slug=track_slug)
+    if start_track(request.user, track, local_today(request.user), "Started from the catalog."):
+        messages.success(request, f"You are following {track.name}. Stage 1 starts today.")
+    else:
+        messages.error(request, f"{track.name} has no stages yet.")
+    return redirect("today")
+
+
+def followed_or_404(request, track):
+    return get_object_or_404(
+        FollowedTrack.objects.for_user(request.user)
+        .exclude(state=FollowedTrack.State.LEFT)
+        .select_related("track", "stage__drill"),
+        track__slug=track,
+    )
+
+
+@login_required
+@require_POST
+def set_state(request, track, state):
+    followed = followed_or_404(request, track)
+    followed.state = state
+    followed.save(update_fields=["state"])
+    words = {
+        FollowedTrack.State.PAUSED: "paused. Resume it whenever you are ready",
+        FollowedTrack.State.ACTIVE: "active again",
+        FollowedTrack.State.LEFT: "no longer followed. Your history stays",
+    }
+    messages.success(request, f"{followed.track.name} is {words[state]}.")
+    return redirect("today")
+
+
+@login_required
+@require_POST
+@transaction.atomic
+def change_stage(request, track, direction):
+    followed = followed_or_404(request, track)
+    followed = FollowedTrack.objects.select_for_update().get(pk=followed.pk)
+    followed.stage_total = Stage.objects.filter(track_id=followed.track_id).count()
+    day = local_today(request.user)
+    cards = progression.track_cards(request.user, day, [followed])
+    verdict = cards[0].verdict
+    position = followed.stage.position + (1 if direction == "advance" else -1)
+    target = Stage.objects.filter(track_id=followed.track_id, position=position).first()
+    if target is None:
+        messages.error(
+            request,
+            "This is the top of the track." if direction == "advance" else "This is stage 1.",
+        )
+        return redirect("today")
+    if direction == "advance" and not verdict.can_advance:
+        messages.error(request, f"Not yet: {verdict.reason}")
+        return redirect("today")
+    kind = StageChange.Kind.ADVANCE if direction == "advance" else StageChange.Kind.STEP_BACK
+    StageChange.objects.create(
+        followed=followed,
+        from_stage=followed.stage,
+        to_stage=target,
+        kind=kind,
+        day=day,
+        reason=verdict.reason[:500],
+    )
+    followed.stage, followed.stage_started = target, day
+    followed.save(update_fields=["stage", "stage_started"])
+    messages.success(
+        request, f"{followed.track.name}: stage {target.position} is now {target.drill.name}."
+    )
+    return redirect("today")
+
+
+def initial_sets(drill, last):
+    """Last time's numbers, or the prescribed dose."""
+    if last is not None and last.sets.all():
+        return [
+            {"reps": s.reps, "seconds": s.seconds, "side": s.side, "load": s.load}
+            for s in last.sets.all()
+        ]
+    sides = [SetEntry.Side.LEFT, SetEntry.Side.RIGHT] if drill.per_side else [SetEntry.Side.BOTH]
+    return [
+        {"reps": drill.reps, "seconds": drill.seconds, "side": side}
+        for _ in range(drill.sets)
+        for side in sides
+    ]
+
+
+def save_session(form, formset, user, drill):
+    """Save a session and its sets; a re-sent form (same token) saves nothing new."""
+    session = form.save(commit=False)
+    if session.pk is None:
+        session.user, session.drill = user, drill
+        session.token = form.cleaned_data["token"]
+    try:
+        with transaction.atomic():
+            session.save()
+            formset.instance = session
+            formset.save()
+    except IntegrityError:
+        existing = TrainingSession.objects.filter(user=user, token=session.token).first()
+        if existing is None:
+            raise
+        return existing, False
+    return session, True
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def log(request, drill):
+    drill = get_object_or_404(Drill, slug=drill)
+    user = request.user
+    day = local_today(user)
+    if request.method == "POST":
+        token = parse_token(request.POST.get("token"))
+        existing = token and TrainingSession.objects.filter(user=user, token=token).first()
+        if existing:  # a double tap or a re-sent form
+            messages.info(request, f"{drill.name} is already logged for {existing.day:%b %-d}.")
+            return redirect("today")
+        if "prescribed" in request.POST:
+            return log_as_prescribed(request, drill, day, token)
+    last = (
+        TrainingSession.objects.for_user(user)
+        .filter(drill=drill)
+        .prefetch_related("sets")
+        .order_by("-day", "-created_at")
+        .first()
+    )
+    form = SessionForm(
+        request.POST or None,
+        today=day,
+        initial={"day": day, "effort": 5, "pain": 0, "token": TrainingSession().token},
+    )
+    if request.method == "POST":
+        # No initial values here: a prefilled set sent back unchanged is still a set.
+        formset = SetFormSet(request.POST, drill=drill, instance=TrainingSession())
+    else:
+        initial = initial_sets(drill, last)
+        formset = SetFormSet(drill=drill, instance=TrainingSession(), initial=initial)
+        formset.extra = len(initial)
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        session, _ = save_session(form, formset, user, drill)
+        messages.success(request, f"Logged {drill.name} for {session.day:%A, %b %-d}.")
+        return redirect("today")
+    return render(
+        request,
+        "progress/log.html",
+        {"drill": drill, "form": form, "formset": formset, "last": last, "today": day},
+    )
+
+
+def log_as_prescribed(request, drill, day, token):
+    if token is None:
+        messages.error(request, "That form was out of date. Please try again.")
+        return redirect("progress:log", drill=drill.slug)
+    try:
+        with transaction.atomic():
+            session = TrainingSession.objects.create(
+                user=request.user, drill=drill, day=day, effort=5, pain=0, token=token
+            )
+            SetEntry.objects.bulk_create(
+                SetEntry(session=session, position=n, **values)
+                for n, values in enumerate(initial_sets(drill, None), start=1)
+            )
+    except IntegrityError:
+        messages.info(request, f"{drill.name} is already logged.")
+        return redirect("today")
+    messages.success(
+        request,
+        f"Logged {drill.name} as prescribed: {drill.dose}, pain 0, effort 5. "
+        "Different? Edit it below.",
+    )
+    return redirect("today")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request, pk):
+    session = get_object_or_404(TrainingSession.objects.with_sets(), pk=pk, user=request.user)
+    day = local_today(request.user)
+    form = SessionForm(request.POST or None, instance=session, today=day)
+    formset = SetFormSet(request.POST or None, instance=session, drill=session.drill)
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        with transaction.atomic():
+            form.save()
+            formset.save()
+        messages.success(request, "Your changes are saved.")
+        return redirect("today")
+    return render(
+        request,
+        "progress/log.html",
+        {
+            "drill": session.drill,
+            "form": form,
+            "formset": formset,
+            "session": session,
+            "today": day,
+        },
+    )
+
+
+@login_required
+@require_POST
+def delete(request, pk):
+    session = get_object_or_404(TrainingSession, pk=pk, user=request.user)
+    session.delete()
+    messages.success(request, f"Deleted {session.drill.name} on {session.day:%b %-d}.")
+    return redirect("today")

@@ -167,13 +167,24 @@ def test_export_as_json_holds_only_the_persons_own_data(client, alice, bob):
     assert "bob@example.com" not in response.content.decode()
 
 
-def test_export_as_csv_opens_in_a_spreadsheet(client, alice):
+def test_export_as_csv_opens_in_a_spreadsheet(client, catalog, alice, bob):
+    from exercises.models import Drill
+    from progress.models import SetEntry, TrainingSession
+
+    drill = Drill.objects.get(slug="toe-tap")
+    for owner, note in ((alice, "mine"), (bob, "bobs")):
+        session = TrainingSession.objects.create(
+            user=owner, drill=drill, day="2026-03-01", effort=4, pain=2, note=note
+        )
+        SetEntry.objects.create(session=session, position=1, seconds=40)
     client.force_login(alice)
     response = client.get("/account/export/?format=csv")
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0] == ["section", "field", "value"]
     assert ["account", "email", "alice@example.com"] in rows
+    assert ["2026-03-01", "toe-tap", "1", "", "40", "both", "", "4", "2", "mine"] in rows
+    assert not any("bobs" in row for row in rows)
 
 
 def test_export_page_offers_both_formats(client, alice):

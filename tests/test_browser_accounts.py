@@ -57,7 +57,7 @@ def test_sign_up_out_in_change_time_zone_export_and_delete(new_york_page, catalo
     page.get_by_label("Email").fill("dana@example.com")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Hello, dana")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome, dana")
 
     open_menu(page)
     page.get_by_role("link", name="Account").click()

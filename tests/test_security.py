@@ -1,6 +1,7 @@
 """Security: throttling, the ownership walk over every URL, CSRF, headers, hostile input."""
 
 import os
+import re
 import subprocess
 import sys
 from datetime import timedelta
@@ -12,6 +13,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from exercises.models import Drill, Stage
+from progress.models import FollowedTrack, SetEntry, TrainingSession
 from tests.conftest import PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,14 +102,37 @@ def project_routes(patterns=None, prefix=""):
             yield route, entry
 
 
-# Objects to fill route parameters with, made for the owner. A new parameter name fails
-# the walk until a maker is added here.
-SAMPLES = {}
+def sample_session(owner):
+    drill = Drill.objects.get(slug="toe-tap")
+    session = TrainingSession.objects.create(
+        user=owner, drill=drill, day=timezone.localdate(), effort=5, pain=1, note=PRIVATE_NOTE
+    )
+    SetEntry.objects.create(session=session, position=1, seconds=30)
+    return session.pk
+
+
+def sample_followed_track(owner):
+    stage = Stage.objects.get(track__slug="hip-flexion-ladder", position=1)
+    FollowedTrack.objects.create(
+        user=owner, track=stage.track, stage=stage, stage_started=timezone.localdate()
+    )
+    return stage.track.slug
+
+
+PRIVATE_NOTE = "alice-private-note"
+# Values for route parameters, made for the owner. A new parameter name fails the walk
+# until a maker is added here. OWNED parameters name the owner's objects: another person
+# gets a 404 for them.
+SAMPLES = {
+    "pk": sample_session,
+    "track": sample_followed_track,
+    "drill": lambda owner: "band-hurdle-hold",
+    "track_slug": lambda owner: "psoas-control",
+}
+OWNED = {"pk", "track"}
 
 
 def fill(route, owner):
-    import re
-
     def value(match):
         name = match.group(2)
         if name not in SAMPLES:
@@ -121,30 +147,46 @@ def private_routes():
 
 
 def test_the_walk_sees_the_private_pages():
-    assert {"today/", "account/", "account/export/", "account/delete/"} <= set(private_routes())
+    assert {
+        "today/",
+        "account/",
+        "account/export/",
+        "account/delete/",
+        "log/<slug:drill>/",
+        "sessions/<int:pk>/edit/",
+        "tracks/<slug:track>/advance/",
+    } <= set(private_routes())
+
+
+def request(client, url):
+    """GET the page; an action that only takes POST is posted to instead."""
+    response = client.get(url)
+    return client.post(url) if response.status_code == 405 else response
 
 
 @pytest.mark.parametrize("route", private_routes())
-def test_every_private_page_sends_visitors_to_sign_in(client, alice, route):
-    response = client.get(fill(route, alice))
-    assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/login/?next=")
+def test_every_private_page_sends_visitors_to_sign_in(client, catalog, alice, route):
+    url = fill(route, alice)
+    for response in (client.get(url), client.post(url)):
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/?next=")
 
 
 @pytest.mark.parametrize("route", private_routes())
 def test_every_private_page_opens_for_its_owner_and_is_a_404_for_anyone_else(
-    client, alice, bob, route
+    client, catalog, alice, bob, route
 ):
     url = fill(route, alice)
-    client.force_login(alice)
-    assert client.get(url).status_code == 200
     client.force_login(bob)
-    response = client.get(url)
-    if "<" in route:
+    response = request(client, url)
+    if set(re.findall(r"<\w+:(\w+)>", route)) & OWNED:
         assert response.status_code == 404
     else:  # a page about "me": bob sees his own, never alice's
-        assert response.status_code == 200
-        assert alice.email not in response.content.decode()
+        assert response.status_code in (200, 302)
+        html = response.content.decode()
+        assert alice.email not in html and PRIVATE_NOTE not in html
+    client.force_login(alice)
+    assert request(client, url).status_code in (200, 302)
 
 
 def test_the_admin_is_for_staff_only(client, alice):

@@ -1,0 +1,145 @@
+from datetime import timedelta
+
+from django import forms
+
+from exercises.models import Drill
+
+from .models import NOTE_MAX, REPS_MAX, SECONDS_MAX, SetEntry, TrainingSession
+
+BACKDATE_DAYS = 365
+
+
+class SessionForm(forms.ModelForm):
+    token = forms.UUIDField(widget=forms.HiddenInput)
+    effort = forms.TypedChoiceField(
+        coerce=int,
+        choices=[(n, f"{n}") for n in range(1, 11)],
+        help_text="1 is very easy, 10 is all-out.",
+    )
+    pain = forms.TypedChoiceField(
+        coerce=int,
+        choices=[(n, f"{n}") for n in range(0, 11)],
+        help_text="0 is none, 10 is the worst. At 4 or more, Hipapp holds your progress.",
+    )
+
+    class Meta:
+        model = TrainingSession
+        fields = ["day", "effort", "pain", "note"]
+        labels = {"day": "Date", "pain": "Pain (0-10)", "effort": "Effort (1-10)"}
+        widgets = {
+            "day": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "note": forms.Textarea(attrs={"rows": 2, "maxlength": NOTE_MAX}),
+        }
+
+    def __init__(self, *args, today, **kwargs):
+        self.today = today
+        super().__init__(*args, **kwargs)
+        self.fields["day"].widget.attrs.update(
+            max=today.isoformat(), min=(today - timedelta(days=BACKDATE_DAYS)).isoformat()
+        )
+        if self.instance.pk:
+            del self.fields["token"]
+
+    def clean_day(self):
+        day = self.cleaned_data["day"]
+        if day > self.today:
+            raise forms.ValidationError("That date is in the future. Log what you have done.")
+        if day < self.today - timedelta(days=BACKDATE_DAYS):
+            raise forms.ValidationError("You can log sessions from the last year only.")
+        return day
+
+
+class SetForm(forms.ModelForm):
+    reps = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=REPS_MAX,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    seconds = forms.IntegerField(
+        label="Seconds",
+        required=False,
+        min_value=0,
+        max_value=SECONDS_MAX,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "data-timer-target": ""}),
+    )
+
+    class Meta:
+        model = SetEntry
+        fields = ["reps", "seconds", "side", "load"]
+        widgets = {"load": forms.TextInput(attrs={"placeholder": "e.g. light band"})}
+
+    def __init__(self, *args, drill: Drill, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.drill = drill
+        measure = "seconds" if drill.is_timed else "reps"
+        del self.fields["reps" if drill.is_timed else "seconds"]
+        self.fields[measure].required = True
+        if not drill.per_side:
+            del self.fields["side"]
+        else:
+            self.fields["side"].choices = [
+                (SetEntry.Side.LEFT, "Left"),
+                (SetEntry.Side.RIGHT, "Right"),
+                (SetEntry.Side.BOTH, "Both"),
+            ]
+
+
+class BaseSetFormSet(forms.BaseInlineFormSet):
+    def __init__(self, *args, drill, **kwargs):
+        self.drill = drill
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return super().get_form_kwargs(index) | {"drill": self.drill}
+
+    @property
+    def empty_form(self):
+        form = self.form(
+            auto_id=self.auto_id,
+            prefix=self.add_prefix("__prefix__"),
+            empty_permitted=True,
+            use_required_attribute=False,
+            drill=self.drill,
+            renderer=self.renderer,
+        )
+        self.add_fields(form, None)
+        return form
+
+    def clean(self):
+        super().clean()
+        kept = [
+            form for form in self.forms if form.cleaned_data and not self._should_delete_form(form)
+        ]
+        if not kept:
+            raise forms.ValidationError("Log at least one set.")
+
+    def save(self, commit=True):
+        instances = super().save(commit=False)
+        for obj in self.deleted_objects:
+            obj.delete()
+        kept = [
+            form.instance
+            for form in self.forms
+            if form.cleaned_data and not self._should_delete_form(form)
+        ]
+        for position, entry in enumerate(kept, start=1):
+            entry.position = position
+            entry.session = self.instance
+            if commit:
+                entry.save()
+        return instances
+
+
+SetFormSet = forms.inlineformset_factory(
+    TrainingSession,
+    SetEntry,
+    form=SetForm,
+    formset=BaseSetFormSet,
+    fields=["reps", "seconds", "side", "load"],
+    extra=0,
+    min_num=1,
+    max_num=20,
+    validate_max=True,
+    can_delete=True,
+)

@@ -1,0 +1,153 @@
+"""What people do: the tracks they follow, every stage change, and the sessions they log."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
+
+from exercises.models import Drill, Stage, Track
+
+REPS_MAX = 500
+SECONDS_MAX = 3600
+NOTE_MAX = 2000
+
+
+class FollowedTrackQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(user=user)
+
+    def active(self):
+        return self.filter(state=FollowedTrack.State.ACTIVE)
+
+    def current(self):
+        """Followed (active or paused) tracks, with what the pages show of them."""
+        return (
+            self.exclude(state=FollowedTrack.State.LEFT)
+            .select_related("track", "stage__drill")
+            .annotate(stage_total=models.Count("track__stages", distinct=True))
+            .order_by("track__position", "track__name")
+        )
+
+
+class FollowedTrack(models.Model):
+    class State(models.TextChoices):
+        ACTIVE = "active", "Active"
+        PAUSED = "paused", "Paused"
+        LEFT = "left", "Left"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    track = models.ForeignKey(Track, on_delete=models.PROTECT, related_name="+")
+    stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="+")
+    stage_started = models.DateField(help_text="The local day the current stage began.")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.ACTIVE)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = FollowedTrackQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "track"], name="follow_track_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} follows {self.track}"
+
+
+class StageChange(models.Model):
+    class Kind(models.TextChoices):
+        START = "start", "Started"
+        ADVANCE = "advance", "Moved up"
+        STEP_BACK = "step_back", "Stepped back"
+
+    followed = models.ForeignKey(FollowedTrack, on_delete=models.CASCADE, related_name="changes")
+    from_stage = models.ForeignKey(
+        Stage, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    day = models.DateField()
+    changed_at = models.DateTimeField(auto_now_add=True)
+    reason = models.CharField(max_length=500)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.to_stage}"
+
+
+class TrainingSessionQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(user=user)
+
+    def with_sets(self):
+        return self.select_related("drill").prefetch_related("sets")
+
+
+class TrainingSession(models.Model):
+    """One logged session of one drill on one day."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    drill = models.ForeignKey(Drill, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField(help_text="The local day it was done.")
+    effort = models.PositiveSmallIntegerField(help_text="1 (very easy) to 10 (all-out).")
+    pain = models.PositiveSmallIntegerField(help_text="0 (none) to 10 (worst).")
+    note = models.TextField(blank=True, max_length=NOTE_MAX)
+    token = models.UUIDField(default=uuid.uuid4, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TrainingSessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-day", "-created_at"]
+        indexes = [models.Index(fields=["user", "drill", "day"], name="session_user_drill_day")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "token"], name="session_token_once"),
+            models.CheckConstraint(condition=Q(pain__lte=10), name="session_pain_range"),
+            models.CheckConstraint(
+                condition=Q(effort__gte=1, effort__lte=10), name="session_effort_range"
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("note"), NOTE_MAX), name="session_note_length"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.drill} on {self.day}"
+
+
+class SetEntry(models.Model):
+    class Side(models.TextChoices):
+        BOTH = "both", "Both"
+        LEFT = "left", "Left"
+        RIGHT = "right", "Right"
+
+    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="sets")
+    position = models.PositiveSmallIntegerField()
+    reps = models.PositiveSmallIntegerField(null=True, blank=True)
+    seconds = models.PositiveSmallIntegerField(null=True, blank=True)
+    side = models.CharField(max_length=5, choices=Side.choices, default=Side.BOTH)
+    load = models.CharField("band or load", max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name_plural = "sets"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reps__isnull=True) | Q(reps__lte=REPS_MAX), name="set_reps_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(seconds__isnull=True) | Q(seconds__lte=SECONDS_MAX),
+                name="set_seconds_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(reps__isnull=False) | Q(seconds__isnull=False), name="set_has_amount"
+            ),
+        ]
+
+    def __str__(self):
+        amount = f"{self.reps} reps" if self.reps is not None else f"{self.seconds} s"
+        return amount if self.side == self.Side.BOTH else f"{amount} ({self.side})"

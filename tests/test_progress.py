@@ -1,0 +1,330 @@
+"""Following tracks, logging sessions, today, advancing: through the pages."""
+
+import re
+import uuid
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from exercises.models import Stage
+from progress.models import FollowedTrack, SetEntry, StageChange, TrainingSession
+
+BERLIN = ZoneInfo("Europe/Berlin")
+NOW = datetime(2026, 3, 18, 12, 0, tzinfo=BERLIN)  # a Wednesday
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def text(response):
+    html = re.sub(r"<(script|style|template)\b.*?</\1>", " ", response.content.decode(), flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def follow(user, slug, started, position=1):
+    stage = Stage.objects.get(track__slug=slug, position=position)
+    return FollowedTrack.objects.create(
+        user=user, track=stage.track, stage=stage, stage_started=started
+    )
+
+
+def log_session(user, drill, day, pain=0, sets=None):
+    session = TrainingSession.objects.create(user=user, drill=drill, day=day, effort=5, pain=pain)
+    for n, values in enumerate(sets or [], start=1):
+        SetEntry.objects.create(session=session, position=n, **values)
+    return session
+
+
+def hit_target(user, followed, day, pain=0):
+    stage = followed.stage
+    sides = ["left", "right"] if stage.drill.per_side else ["both"]
+    sets = [
+        {"reps": stage.target_reps, "seconds": stage.target_seconds, "side": side}
+        for _ in range(stage.target_sets)
+        for side in sides
+    ]
+    return log_session(user, stage.drill, day, pain, sets)
+
+
+def log_form(drill_reps=8, **overrides):
+    data = {
+        "sets-TOTAL_FORMS": "2",
+        "sets-INITIAL_FORMS": "0",
+        "sets-MIN_NUM_FORMS": "1",
+        "sets-MAX_NUM_FORMS": "20",
+        "sets-0-reps": str(drill_reps),
+        "sets-0-side": "left",
+        "sets-1-reps": str(drill_reps),
+        "sets-1-side": "right",
+        "day": "2026-03-18",
+        "effort": "6",
+        "pain": "1",
+        "note": "felt good",
+        "token": str(uuid.uuid4()),
+    }
+    return data | overrides
+
+
+def test_a_new_person_is_offered_a_sensible_starting_set(client, catalog, alice):
+    client.force_login(alice)
+    page = client.get("/today/").content.decode()
+    assert 'value="psoas-control" id="track-psoas-control" checked' in page
+    assert 'value="hip-flexion-ladder" id="track-hip-flexion-ladder" checked' in page
+    client.post("/start/", {"tracks": ["psoas-control", "hip-flexion-ladder"]})
+    followed = FollowedTrack.objects.filter(user=alice).order_by("track__position")
+    assert [(f.track.slug, f.stage.position, f.stage_started) for f in followed] == [
+        ("hip-flexion-ladder", 1, date(2026, 3, 18)),
+        ("psoas-control", 1, date(2026, 3, 18)),
+    ]
+    assert StageChange.objects.filter(followed__user=alice, kind="start").count() == 2
+
+
+def test_choosing_no_track_gets_a_message(client, catalog, alice):
+    client.force_login(alice)
+    response = client.post("/start/", {}, follow=True)
+    assert "Choose at least one track" in text(response)
+
+
+def test_today_leads_with_one_next_up_drill_control_before_strength(client, catalog, alice):
+    follow(alice, "hip-flexion-ladder", date(2026, 3, 1))
+    follow(alice, "psoas-control", date(2026, 3, 1))
+    client.force_login(alice)
+    page = text(client.get("/today/"))
+    next_up = page[page.index("Next up") : page.index("Your tracks")]
+    assert "Back flattening" in next_up  # control comes before the isometric hold
+    assert "Band hurdle hold" not in next_up
+
+
+def test_once_a_drill_is_done_today_next_up_moves_on(client, catalog, alice):
+    follow(alice, "hip-flexion-ladder", date(2026, 3, 1))
+    control = follow(alice, "psoas-control", date(2026, 3, 1))
+    hit_target(alice, control, date(2026, 3, 18))
+    client.force_login(alice)
+    page = text(client.get("/today/"))
+    assert "Band hurdle hold" in page[page.index("Next up") : page.index("Your tracks")]
+    assert "Back flattening" in page[page.index("Done today") :]
+
+
+def test_all_done_today_says_so_and_shows_tomorrow(client, catalog, alice):
+    followed = follow(alice, "psoas-control", date(2026, 3, 1))
+    hit_target(alice, followed, date(2026, 3, 18))
+    client.force_login(alice)
+    page = text(client.get("/today/"))
+    assert "All done for today" in page
+    assert "Tomorrow: Back flattening" in page
+
+
+def test_a_planned_rest_day_offers_off_day_mobility(client, catalog, alice):
+    alice.days_per_week = 2
+    alice.save()
+    followed = follow(alice, "psoas-control", date(2026, 3, 1))
+    hit_target(alice, followed, date(2026, 3, 16))
+    hit_target(alice, followed, date(2026, 3, 17))
+    client.force_login(alice)
+    page = text(client.get("/today/"))
+    assert "A planned rest day" in page
+    assert "off-day mobility" in page
+
+
+def test_logging_a_session_saves_it_and_redirects(client, catalog, alice):
+    client.force_login(alice)
+    response = client.post("/log/band-hurdle-hold/", log_form())
+    assert response.status_code == 302 and response["Location"] == "/today/"
+    session = TrainingSession.objects.get(user=alice)
+    assert (session.day, session.effort, session.pain, session.note) == (
+        date(2026, 3, 18), 6, 1, "felt good",
+    )  # fmt: skip
+    assert [(s.position, s.reps, s.side) for s in session.sets.all()] == [
+        (1, 8, "left"),
+        (2, 8, "right"),
+    ]
+
+
+def test_a_double_tapped_form_creates_one_session(client, catalog, alice):
+    client.force_login(alice)
+    data = log_form()
+    first = client.post("/log/band-hurdle-hold/", data)
+    second = client.post("/log/band-hurdle-hold/", data)
+    assert first.status_code == second.status_code == 302
+    assert TrainingSession.objects.filter(user=alice).count() == 1
+
+
+def test_log_as_prescribed_logs_the_dose_in_one_tap_once(client, catalog, alice):
+    client.force_login(alice)
+    token = str(uuid.uuid4())
+    client.post("/log/band-hurdle-hold/", {"token": token, "prescribed": "1"})
+    client.post("/log/band-hurdle-hold/", {"token": token, "prescribed": "1"})
+    session = TrainingSession.objects.get(user=alice)
+    assert [(s.reps, s.side) for s in session.sets.all()] == [(8, "left"), (8, "right")] * 3
+
+
+def test_the_form_opens_with_the_prescribed_dose_then_last_times_numbers(client, catalog, alice):
+    client.force_login(alice)
+    page = client.get("/log/band-hurdle-hold/").content.decode()
+    prefilled = re.findall(r'name="sets-\d+-reps" value="(\d+)"', page)
+    assert prefilled == ["8"] * 6  # 3 sets a side, 8 reps each
+    log_session(alice, Stage.objects.get(position=1, track__slug="hip-flexion-ladder").drill,
+                date(2026, 3, 17), sets=[{"reps": 11, "side": "left"}])  # fmt: skip
+    page = client.get("/log/band-hurdle-hold/").content.decode()
+    assert 'value="11"' in page and "last time" in page
+
+
+def test_timed_drills_ask_for_seconds_and_carry_the_hold_timer_script(client, catalog, alice):
+    client.force_login(alice)
+    page = client.get("/log/side-plank-hip-flexion/").content.decode()
+    assert 'name="sets-0-seconds"' in page and 'name="sets-0-reps"' not in page
+    assert "data-timer-target" in page
+    assert "/static/js/log.js" in page
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("sets-0-reps", "501", "less than or equal to 500"),
+        ("sets-0-reps", "-1", "greater than or equal to 0"),
+        ("sets-0-reps", "lots", "Enter a whole number"),
+        ("pain", "11", "Select a valid choice"),
+        ("effort", "0", "Select a valid choice"),
+        ("note", "x" * 2001, "at most 2000 characters"),
+        ("day", "2026-03-19", "That date is in the future"),
+        ("day", "2025-03-01", "from the last year only"),
+        ("day", "yesterday", "Enter a valid date"),
+    ],
+)
+def test_a_bad_value_gets_a_message_keeps_the_input_and_saves_nothing(
+    client, catalog, alice, field, value, message
+):
+    client.force_login(alice)
+    response = client.post("/log/band-hurdle-hold/", log_form(**{field: value}))
+    assert response.status_code == 200
+    assert message in text(response)
+    kept = value if field == "note" else "felt good"  # what the person typed stays
+    assert kept in response.content.decode()
+    assert not TrainingSession.objects.exists()
+
+
+def test_seconds_above_an_hour_are_refused(client, catalog, alice):
+    client.force_login(alice)
+    data = log_form()
+    data |= {"sets-TOTAL_FORMS": "1", "sets-0-seconds": "3601", "sets-0-side": "both"}
+    response = client.post("/log/side-plank-hip-flexion/", data)
+    assert "less than or equal to 3600" in text(response)
+
+
+def test_removing_every_set_asks_for_at_least_one(client, catalog, alice):
+    client.force_login(alice)
+    data = log_form() | {"sets-0-DELETE": "on", "sets-1-DELETE": "on"}
+    response = client.post("/log/band-hurdle-hold/", data)
+    assert "Log at least one set" in text(response)
+
+
+def test_a_session_can_be_edited_and_deleted_by_its_owner(client, catalog, alice):
+    client.force_login(alice)
+    client.post("/log/band-hurdle-hold/", log_form())
+    session = TrainingSession.objects.get()
+    data = {
+        "sets-TOTAL_FORMS": "2",
+        "sets-INITIAL_FORMS": "2",
+        "sets-MIN_NUM_FORMS": "1",
+        "sets-MAX_NUM_FORMS": "20",
+    }
+    for n, entry in enumerate(session.sets.all()):
+        data |= {f"sets-{n}-id": entry.pk, f"sets-{n}-reps": "10", f"sets-{n}-side": entry.side}
+    data |= {"sets-1-DELETE": "on", "day": "2026-03-17", "effort": "7", "pain": "2", "note": ""}
+    assert client.post(f"/sessions/{session.pk}/edit/", data).status_code == 302
+    session.refresh_from_db()
+    assert (session.day, session.pain) == (date(2026, 3, 17), 2)
+    assert [(s.reps, s.side) for s in session.sets.all()] == [(10, "left")]
+    client.post(f"/sessions/{session.pk}/delete/")
+    assert not TrainingSession.objects.exists()
+
+
+def test_another_persons_session_is_a_404(client, catalog, alice, bob):
+    client.force_login(alice)
+    client.post("/log/band-hurdle-hold/", log_form())
+    session = TrainingSession.objects.get()
+    client.force_login(bob)
+    assert client.get(f"/sessions/{session.pk}/edit/").status_code == 404
+    assert client.post(f"/sessions/{session.pk}/delete/").status_code == 404
+    assert TrainingSession.objects.exists()
+
+
+def test_advancing_when_the_rule_says_no_is_refused_with_the_reason(client, catalog, alice):
+    follow(alice, "hip-flexion-ladder", date(2026, 3, 10))
+    client.force_login(alice)
+    response = client.post("/tracks/hip-flexion-ladder/advance/", follow=True)
+    assert "Not yet:" in text(response)
+    assert FollowedTrack.objects.get().stage.position == 1
+
+
+def test_advancing_when_ready_moves_up_and_keeps_the_change(client, catalog, alice):
+    followed = follow(alice, "hip-flexion-ladder", date(2026, 2, 25))
+    for week in range(followed.stage.min_weeks):
+        for day in (0, 2, 4, 5, 6)[: followed.stage.sessions_per_week]:
+            hit_target(alice, followed, date(2026, 2, 25) + timedelta(days=7 * week + day))
+    client.force_login(alice)
+    page = text(client.get("/today/"))
+    assert "Move up to stage 2" in page, page[page.index("Your tracks") :][:600]
+    client.post("/tracks/hip-flexion-ladder/advance/")
+    followed.refresh_from_db()
+    assert (followed.stage.position, followed.stage_started) == (2, date(2026, 3, 18))
+    change = StageChange.objects.get(kind="advance")
+    assert (change.from_stage.position, change.to_stage.position) == (1, 2)
+    assert "Side plank with hip flexion" in text(client.get("/today/"))
+
+
+def test_stepping_back_after_pain_moves_down_a_stage(client, catalog, alice):
+    followed = follow(alice, "hip-flexion-ladder", date(2026, 3, 1), position=2)
+    hit_target(alice, followed, date(2026, 3, 17), pain=7)
+    client.force_login(alice)
+    page = text(client.get("/today/"))
+    assert "Step back to stage 1" in page
+    assert "see a physiotherapist or doctor" in page
+    client.post("/tracks/hip-flexion-ladder/step-back/")
+    followed.refresh_from_db()
+    assert followed.stage.position == 1
+
+
+def test_pause_resume_and_leave_a_track(client, catalog, alice):
+    follow(alice, "psoas-control", date(2026, 3, 1))
+    client.force_login(alice)
+    client.post("/tracks/psoas-control/pause/")
+    assert FollowedTrack.objects.get().state == "paused"
+    client.post("/tracks/psoas-control/resume/")
+    assert FollowedTrack.objects.get().state == "active"
+    client.post("/tracks/psoas-control/leave/")
+    assert FollowedTrack.objects.get().state == "left"
+    client.post("/tracks/psoas-control/follow/")
+    assert FollowedTrack.objects.get().state == "active"
+
+
+def test_a_session_at_2330_local_counts_on_that_local_day(client, catalog, alice):
+    # 23:30 in Berlin on Sunday is already Monday in UTC.
+    late = datetime(2026, 3, 22, 23, 30, tzinfo=BERLIN)
+    with time_machine.travel(late, tick=False):
+        client.force_login(alice)
+        client.post("/log/band-hurdle-hold/", {"token": str(uuid.uuid4()), "prescribed": "1"})
+    assert TrainingSession.objects.get().day == date(2026, 3, 22)
+
+
+def test_today_runs_a_fixed_number_of_queries_however_long_the_history(
+    client, catalog, alice, django_assert_max_num_queries
+):
+    followed = [
+        follow(alice, slug, date(2026, 1, 5)) for slug in ("psoas-control", "hip-flexion-ladder")
+    ]
+    client.force_login(alice)
+    # session, user, followed tracks, stage sessions, their sets, today's sessions,
+    # this week's days, stand-alone drills
+    with django_assert_max_num_queries(8):
+        client.get("/today/")
+    for n in range(70):
+        for f in followed:
+            hit_target(alice, f, date(2026, 1, 5) + timedelta(days=n))
+    with django_assert_max_num_queries(8):
+        client.get("/today/")
