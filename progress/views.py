@@ -250,7 +250,7 @@ def log(request, drill):
     else:
         initial = initial_sets(drill, last)
         formset = SetFormSet(drill=drill, instance=TrainingSession(), initial=initial)
-        formset.extra = len(initial)
+        formset.extra = max(0, len(initial) - formset.min_num)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         session, _ = save_session(form, formset, user, drill)
         messages.success(request, f"Logged {drill.name} for {session.day:%A, %b %-d}.")
