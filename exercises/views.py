@@ -7,9 +7,23 @@ from .models import Drill, Stage, Track
 @require_safe
 def catalog(request):
     # Queries: tracks, their stages with drills, stand-alone drills, their equipment.
+    # Signed in: one more query, for the tracks the person follows.
     tracks = Track.objects.with_stages()
     standalone = Drill.objects.standalone().with_equipment()
-    return render(request, "exercises/catalog.html", {"tracks": tracks, "standalone": standalone})
+    following = set()
+    if request.user.is_authenticated:
+        from progress.models import FollowedTrack
+
+        following = set(
+            FollowedTrack.objects.for_user(request.user)
+            .exclude(state=FollowedTrack.State.LEFT)
+            .values_list("track_id", flat=True)
+        )
+    return render(
+        request,
+        "exercises/catalog.html",
+        {"tracks": tracks, "standalone": standalone, "following": following},
+    )
 
 
 @require_safe

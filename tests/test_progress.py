@@ -328,3 +328,40 @@ def test_today_runs_a_fixed_number_of_queries_however_long_the_history(
             hit_target(alice, f, date(2026, 1, 5) + timedelta(days=n))
     with django_assert_max_num_queries(8):
         client.get("/today/")
+
+
+def test_a_track_can_be_followed_from_the_catalog(client, catalog, alice):
+    client.force_login(alice)
+    assert "Follow Lumbopelvic control" in text(client.get("/drills/"))
+    client.post("/tracks/lumbopelvic-control/follow/")
+    assert "You follow this track" in text(client.get("/drills/"))
+    assert FollowedTrack.objects.get(user=alice).stage.position == 1
+
+
+def test_reloading_the_catalog_never_touches_what_people_logged(client, catalog, alice):
+    from django.core.management import call_command
+
+    followed = follow(alice, "psoas-control", date(2026, 3, 1), position=2)
+    hit_target(alice, followed, date(2026, 3, 17))
+    call_command("load_catalog")
+    followed.refresh_from_db()
+    assert followed.stage.position == 2
+    assert TrainingSession.objects.filter(user=alice).count() == 1
+
+
+def test_a_catalog_file_dropping_a_stage_people_are_on_is_refused_clearly(catalog, alice, tmp_path):
+    import json
+
+    from django.core.management import CommandError, call_command
+
+    from exercises.catalog import CATALOG_PATH
+
+    follow(alice, "psoas-control", date(2026, 3, 1), position=4)
+    data = json.loads(CATALOG_PATH.read_text())
+    track = next(t for t in data["tracks"] if t["slug"] == "psoas-control")
+    track["stages"] = track["stages"][:3]
+    path = tmp_path / "catalog.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(CommandError, match="in use by people following the track"):
+        call_command("load_catalog", path=path)
+    assert Stage.objects.filter(track__slug="psoas-control").count() == 4
