@@ -66,14 +66,26 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
-    """A fresh browser tab at phone width; console errors fail the test."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=live_server.url)
-    context.set_default_timeout(10_000)
-    tab = context.new_page()
-    errors = []
-    tab.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    tab.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield tab
-    context.close()
-    assert errors == [], f"console errors in the browser: {errors}"
+def make_page(browser, live_server):
+    """Open browser tabs (phone width by default); console errors fail the test."""
+    contexts, errors = [], []
+
+    def make(**options):
+        options = {"viewport": {"width": 390, "height": 844}, "base_url": live_server.url} | options
+        context = browser.new_context(**options)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        tab = context.new_page()
+        tab.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+        tab.on("pageerror", lambda exc: errors.append(str(exc)))
+        return tab
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert errors == [], f"console errors in the browser (CSP violations show here): {errors}"
+
+
+@pytest.fixture
+def page(make_page):
+    return make_page()

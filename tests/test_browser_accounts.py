@@ -13,21 +13,8 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def new_york_page(browser, live_server):
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844},
-        base_url=live_server.url,
-        timezone_id="America/New_York",
-        accept_downloads=True,
-    )
-    context.set_default_timeout(10_000)
-    tab = context.new_page()
-    errors = []
-    tab.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    tab.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield tab
-    context.close()
-    assert errors == [], f"console errors (CSP violations show here): {errors}"
+def new_york_page(make_page):
+    return make_page(timezone_id="America/New_York", accept_downloads=True)
 
 
 def open_menu(page):
