@@ -365,3 +365,21 @@ def test_a_catalog_file_dropping_a_stage_people_are_on_is_refused_clearly(catalo
     with pytest.raises(CommandError, match="in use by people following the track"):
         call_command("load_catalog", path=path)
     assert Stage.objects.filter(track__slug="psoas-control").count() == 4
+
+
+@pytest.mark.parametrize(
+    "url", ["/log/back-flattening/", "/account/", "/account/export/?format=json"]
+)
+def test_log_and_account_pages_run_a_fixed_number_of_queries(
+    client, catalog, alice, url, django_assert_max_num_queries
+):
+    followed = follow(alice, "psoas-control", date(2026, 1, 5))
+    client.force_login(alice)
+    # log: session, user, drill, last session, its sets; export: session, user, followed
+    # tracks, stage changes, sessions, their sets.
+    with django_assert_max_num_queries(6):
+        client.get(url)
+    for n in range(60):
+        hit_target(alice, followed, date(2026, 1, 5) + timedelta(days=n))
+    with django_assert_max_num_queries(6):
+        client.get(url)
