@@ -16,7 +16,7 @@ def catalog(request):
 
         following = set(
             FollowedTrack.objects.for_user(request.user)
-            .exclude(state=FollowedTrack.State.LEFT)
+            .following()
             .values_list("track_id", flat=True)
         )
     return render(

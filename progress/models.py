@@ -19,13 +19,14 @@ class FollowedTrackQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(user=user)
 
-    def active(self):
-        return self.filter(state=FollowedTrack.State.ACTIVE)
+    def following(self):
+        """Active or paused: every track the person has not left."""
+        return self.exclude(state=FollowedTrack.State.LEFT)
 
     def current(self):
-        """Followed (active or paused) tracks, with what the pages show of them."""
+        """Followed tracks, with what the pages show of them."""
         return (
-            self.exclude(state=FollowedTrack.State.LEFT)
+            self.following()
             .select_related("track", "stage__drill")
             .annotate(stage_total=models.Count("track__stages", distinct=True))
             .order_by("track__position", "track__name")

@@ -54,14 +54,6 @@ class TrackCard:
     def stage(self):
         return self.followed.stage
 
-    @property
-    def progress_percent(self) -> int:
-        return min(100, round(100 * self.verdict.counted_weeks / max(1, self.stage.max_weeks)))
-
-    @property
-    def min_percent(self) -> int:
-        return round(100 * self.stage.min_weeks / max(1, self.stage.max_weeks))
-
 
 def evaluate(followed: FollowedTrack, sessions, today: date) -> rules.Verdict:
     return rules.evaluate(

@@ -122,13 +122,11 @@ def follow(request, track_slug):
     return redirect("today")
 
 
-def followed_or_404(request, track):
-    return get_object_or_404(
-        FollowedTrack.objects.for_user(request.user)
-        .exclude(state=FollowedTrack.State.LEFT)
-        .select_related("track", "stage__drill"),
-        track__slug=track,
-    )
+def followed_or_404(request, track, for_update=False):
+    followed = FollowedTrack.objects.for_user(request.user).following()
+    if for_update:  # lock the person's row only, not the catalog rows joined to it
+        followed = followed.select_for_update(of=("self",))
+    return get_object_or_404(followed.select_related("track", "stage__drill"), track__slug=track)
 
 
 @login_required
@@ -150,8 +148,7 @@ def set_state(request, track, state):
 @require_POST
 @transaction.atomic
 def change_stage(request, track, direction):
-    followed = followed_or_404(request, track)
-    followed = FollowedTrack.objects.select_for_update().get(pk=followed.pk)
+    followed = followed_or_404(request, track, for_update=True)
     followed.stage_total = Stage.objects.filter(track_id=followed.track_id).count()
     day = local_today(request.user)
     cards = progression.track_cards(request.user, day, [followed])
@@ -242,7 +239,7 @@ def log(request, drill):
     form = SessionForm(
         request.POST or None,
         today=day,
-        initial={"day": day, "effort": 5, "pain": 0, "token": TrainingSession().token},
+        initial={"day": day, "effort": 5, "pain": 0, "token": uuid.uuid4()},
     )
     if request.method == "POST":
         # No initial values here: a prefilled set sent back unchanged is still a set.
