@@ -15,6 +15,8 @@ urlpatterns = [
     path("favicon.ico", views.favicon),
     path("", include("accounts.urls")),
     path("today/", progress_views.today, name="today"),
+    path("history/", progress_views.history, name="history"),
+    path("history/<slug:drill>/", progress_views.drill_history, name="drill_history"),
     path("", include("progress.urls")),
     path("drills/", include("exercises.urls")),
     path("admin/", admin.site.urls),

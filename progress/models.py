@@ -72,9 +72,11 @@ class StageChange(models.Model):
     day = models.DateField()
     changed_at = models.DateTimeField(auto_now_add=True)
     reason = models.CharField(max_length=500)
+    # Weeks that counted on the stage being left (None for a start).
+    counted_weeks = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
-        ordering = ["changed_at", "pk"]
+        ordering = ["day", "changed_at", "pk"]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.to_stage}"

@@ -172,6 +172,7 @@ def change_stage(request, track, direction):
         kind=kind,
         day=day,
         reason=verdict.reason[:500],
+        counted_weeks=verdict.counted_weeks,
     )
     followed.stage, followed.stage_started = target, day
     followed.save(update_fields=["stage", "stage_started"])
@@ -316,3 +317,16 @@ def delete(request, pk):
     session.delete()
     messages.success(request, f"Deleted {session.drill.name} on {session.day:%b %-d}.")
     return redirect("today")
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def history(request):
+    return render(request, "progress/history.html", {})
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def drill_history(request, drill):
+    drill = get_object_or_404(Drill, slug=drill)
+    return render(request, "progress/drill_history.html", {"drill": drill})
