@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django import forms
 
-from exercises.models import Drill
+from exercises.models import Drill, Stage
 
 from .models import NOTE_MAX, REPS_MAX, SECONDS_MAX, SetEntry, TrainingSession
 
@@ -143,3 +143,40 @@ SetFormSet = forms.inlineformset_factory(
     validate_max=True,
     can_delete=True,
 )
+
+
+class HistoryFilterForm(forms.Form):
+    """Narrow the session list to one track's drills or one drill. Unknown values are errors."""
+
+    track = forms.ChoiceField(required=False, label="Track")
+    drill = forms.ChoiceField(required=False, label="Drill")
+
+    def __init__(self, *args, tracks, drills, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tracks = {t.slug: t for t in tracks}
+        self.drills = {d.slug: d for d in drills}
+        self.fields["track"].choices = [("", "All tracks")] + [(t.slug, t.name) for t in tracks]
+        self.fields["drill"].choices = [("", "All drills")] + [(d.slug, d.name) for d in drills]
+        for name in ("track", "drill"):
+            self.fields[name].error_messages["invalid_choice"] = (
+                f"There is no {name} called “%(value)s” in your history."
+            )
+
+    def apply(self, sessions):
+        track = self.tracks.get(self.cleaned_data["track"])
+        drill = self.drills.get(self.cleaned_data["drill"])
+        if track is not None:
+            sessions = sessions.filter(drill__in=Stage.objects.filter(track=track).values("drill"))
+        if drill is not None:
+            sessions = sessions.filter(drill=drill)
+        return sessions
+
+    def query_without_page(self):
+        """The filter's query string, for the pagination links."""
+        if not self.is_bound or not self.is_valid():
+            return ""
+        return "&".join(
+            f"{name}={self.cleaned_data[name]}"
+            for name in ("track", "drill")
+            if self.cleaned_data[name]
+        )

@@ -23,14 +23,17 @@ class FollowedTrackQuerySet(models.QuerySet):
         """Active or paused: every track the person has not left."""
         return self.exclude(state=FollowedTrack.State.LEFT)
 
-    def current(self):
-        """Followed tracks, with what the pages show of them."""
+    def with_totals(self):
+        """With their track, current stage and drill, and the number of stages in the track."""
         return (
-            self.following()
-            .select_related("track", "stage__drill")
+            self.select_related("track", "stage__drill")
             .annotate(stage_total=models.Count("track__stages", distinct=True))
             .order_by("track__position", "track__name")
         )
+
+    def current(self):
+        """Followed tracks, with what the pages show of them."""
+        return self.following().with_totals()
 
 
 class FollowedTrack(models.Model):
@@ -106,7 +109,10 @@ class TrainingSession(models.Model):
 
     class Meta:
         ordering = ["-day", "-created_at"]
-        indexes = [models.Index(fields=["user", "drill", "day"], name="session_user_drill_day")]
+        indexes = [
+            models.Index(fields=["user", "drill", "day"], name="session_user_drill_day"),
+            models.Index(fields=["user", "day"], name="session_user_day"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["user", "token"], name="session_token_once"),
             models.CheckConstraint(condition=Q(pain__lte=10), name="session_pain_range"),
@@ -120,6 +126,11 @@ class TrainingSession(models.Model):
 
     def __str__(self):
         return f"{self.drill} on {self.day}"
+
+    @property
+    def sets_summary(self):
+        """'8 reps, 8 reps, 7 reps' or '30 s (left), 30 s (right)', from prefetched sets."""
+        return ", ".join(str(s) for s in self.sets.all())
 
 
 class SetEntry(models.Model):

@@ -70,7 +70,7 @@ def track_cards(user, today: date, followed=None) -> list[TrackCard]:
         followed = list(FollowedTrack.objects.for_user(user).current())
     if not followed:
         return []
-    since = min(f.stage_started for f in followed)
+    since = min(rules.lookback_start(f.stage_started, today) for f in followed)
     by_drill = defaultdict(list)
     sessions = (
         TrainingSession.objects.for_user(user)

@@ -6,6 +6,11 @@ dataclasses and show the verdict.
 Weeks are counted from the day the stage was started: week k is the seven days
 [started + 7k, started + 7k + 6]. A week counts when it holds at least `sessions_per_week`
 training days (distinct days with a session). Counted weeks, not calendar weeks, decide.
+
+The rule reads the latest LOOKBACK_WEEKS weeks of a stage only: that is far more than any stage
+asks for, so the verdict is the same for anyone moving up the ladder, and the cost of a verdict
+does not grow with years spent maintaining the last stage. After a break longer than that, the
+weeks are counted afresh.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from enum import StrEnum
 
 MAX_COMFORTABLE_PAIN = 3  # pain at or below this lets someone advance
 MAX_HOLD_PAIN = 5  # pain 4-5 holds; above this steps back
+LOOKBACK_WEEKS = 12  # the weeks of a stage the rule reads, up to and including the current one
 
 
 class Side(StrEnum):
@@ -118,9 +124,18 @@ def session_meets_target(stage: StageSpec, session: SessionLog) -> bool:
 # --- weeks -----------------------------------------------------------------------------------
 
 
+def lookback_start(started: date, today: date) -> date:
+    """The first day the rule reads: the stage's start, or the start of the stage week
+    LOOKBACK_WEEKS - 1 weeks before the current one."""
+    if today < started:
+        return started
+    return _week_start(started, max(0, _week_of(started, today) - LOOKBACK_WEEKS + 1))
+
+
 def _in_window(sessions: Sequence[SessionLog], started: date, today: date) -> list[SessionLog]:
-    """The sessions from `started` to `today`, by day; same-day sessions keep their list order."""
-    return sorted((s for s in sessions if started <= s.day <= today), key=lambda s: s.day)
+    """The sessions the rule reads, by day; same-day sessions keep their list order."""
+    first = lookback_start(started, today)
+    return sorted((s for s in sessions if first <= s.day <= today), key=lambda s: s.day)
 
 
 def _week_of(started: date, day: date) -> int:

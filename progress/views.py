@@ -3,15 +3,19 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
+from django.db.models.functions import TruncWeek
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from exercises.models import Drill, Stage, Track
 
+from . import history as hist
 from . import progression
-from .forms import SessionForm, SetFormSet
+from .forms import HistoryFilterForm, SessionForm, SetFormSet
 from .models import FollowedTrack, SetEntry, StageChange, TrainingSession
 
 # Tracks suggested to someone new: control first, then the strength ladder.
@@ -319,14 +323,145 @@ def delete(request, pk):
     return redirect("today")
 
 
+SESSIONS_PER_PAGE = 20
+
+
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def history(request):
-    return render(request, "progress/history.html", {})
+    user = request.user
+    day = local_today(user)
+    # Queries: followed tracks (1), their stage changes (1), the current stages' sessions and
+    # sets (2), a year of daily session counts (1), drills logged for the filter (1), and the
+    # page of sessions: count, rows, their sets (3). None of them grows with the years logged.
+    followed = list(FollowedTrack.objects.for_user(user).with_totals())
+    changes = {}
+    for change in StageChange.objects.filter(followed__user=user).select_related("to_stage__drill"):
+        changes.setdefault(change.followed_id, []).append(change)
+    current = [f for f in followed if f.state != FollowedTrack.State.LEFT]
+    verdicts = {
+        card.followed.pk: card.verdict for card in progression.track_cards(user, day, current)
+    }
+    timelines = [hist.timeline(f, changes.get(f.pk, []), verdicts.get(f.pk)) for f in followed]
+
+    counts = dict(
+        TrainingSession.objects.for_user(user)
+        .filter(day__gte=hist.heat_start(day), day__lte=day)
+        .order_by()
+        .values_list("day")
+        .annotate(n=Count("id"))
+    )
+    heat = hist.heat_map(counts, day)
+    adherence = hist.adherence(set(counts), day, user.days_per_week)
+
+    logged = TrainingSession.objects.for_user(user).filter(drill=OuterRef("pk"))
+    drills = list(Drill.objects.filter(Exists(logged)).order_by("name"))
+    tracks = [f.track for f in followed]
+    filters = HistoryFilterForm(request.GET or None, tracks=tracks, drills=drills)
+    sessions = TrainingSession.objects.for_user(user).with_sets()
+    if filters.is_valid():
+        sessions = filters.apply(sessions)
+    page = Paginator(sessions, SESSIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "progress/history.html",
+        {
+            "today": day,
+            "timelines": timelines,
+            "heat": heat,
+            "adherence": adherence,
+            "drills": drills,
+            "filters": filters,
+            "page": page,
+            "query": filters.query_without_page(),
+        },
+    )
 
 
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def drill_history(request, drill):
+    user = request.user
+    day = local_today(user)
+    # Queries: the drill (1), the last twelve weeks' sessions (1), all weeks summed up by the
+    # database (1), the person's stage changes to or from this drill (1).
     drill = get_object_or_404(Drill, slug=drill)
-    return render(request, "progress/drill_history.html", {"drill": drill})
+    unit = "s" if drill.is_timed else "reps"
+    recent_from = day - timedelta(weeks=hist.RECENT_WEEKS) + timedelta(days=1)
+    value = Max("sets__seconds") if drill.is_timed else Sum("sets__reps")
+    recent = [
+        hist.Point(row["day"], row["value"] or 0, row["pain"])
+        for row in TrainingSession.objects.for_user(user)
+        .filter(drill=drill, day__gte=recent_from, day__lte=day)
+        .order_by("day", "created_at")
+        .values("pk", "day", "pain")
+        .annotate(value=value)
+    ]
+    weeks = (
+        SetEntry.objects.filter(session__user=user, session__drill=drill, session__day__lte=day)
+        .annotate(week=TruncWeek("session__day"))
+        .order_by("week")
+        .values("week")
+        .annotate(
+            best=Max("seconds"),
+            reps=Sum("reps"),
+            sessions=Count("session", distinct=True),
+            pain=Max("session__pain"),
+        )
+    )
+    weekly = [
+        hist.Point(
+            row["week"],
+            (row["best"] or 0)
+            if drill.is_timed
+            else round((row["reps"] or 0) / row["sessions"], 1),
+            row["pain"],
+            row["sessions"],
+        )
+        for row in weeks
+    ]
+    marks = [
+        hist.Mark(change.day, f"Stage {change.to_stage.position}", change.kind != "step_back")
+        for change in StageChange.objects.filter(followed__user=user)
+        .filter(Q(to_stage__drill=drill) | Q(from_stage__drill=drill))
+        .select_related("to_stage")
+    ]
+    measure = "best hold" if drill.is_timed else "total reps"
+    chart = hist.line_chart(
+        recent,
+        marks,
+        unit,
+        f"{drill.name}, {measure} per session over the last {hist.RECENT_WEEKS} weeks",
+        "recent",
+        recent_from,
+        day,
+    )
+    long_chart = None
+    if weekly and weekly[0].day < recent_from:
+        long_chart = hist.line_chart(
+            weekly,
+            marks,
+            unit,
+            f"{drill.name}, {'best hold' if drill.is_timed else 'average reps per session'} "
+            f"per week since {weekly[0].day:%B %Y}",
+            "weekly",
+            weekly[0].day,
+            hist.week_start(day),
+        )
+    return render(
+        request,
+        "progress/drill_history.html",
+        {
+            "drill": drill,
+            "today": day,
+            "unit": unit,
+            "measure": measure,
+            "recent": recent,
+            "recent_from": recent_from,
+            "weekly": weekly,
+            "chart": chart,
+            "long_chart": long_chart,
+            "marks": marks,
+            "total_sessions": sum(p.sessions for p in weekly),
+        },
+    )

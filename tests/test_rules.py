@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 
 from progress.rules import (
+    LOOKBACK_WEEKS,
     SessionLog,
     SetLog,
     Side,
@@ -14,6 +15,7 @@ from progress.rules import (
     Verdict,
     counted_weeks,
     evaluate,
+    lookback_start,
     session_meets_target,
 )
 
@@ -109,6 +111,24 @@ def test_sessions_before_the_stage_started_are_ignored():
     before = [session(-3), session(-1)]
     assert count(stage(), before + [session(2)], today=6) == 0
     assert check(stage(), before + [session(2)], today=6).status == Status.BUILDING
+
+
+def test_the_rule_reads_the_latest_twelve_weeks_of_a_long_stage():
+    # 20 weeks on the last stage, training only in weeks 0-5: those weeks are too old to count.
+    last = stage(position=4)
+    early = [session(7 * week + d) for week in range(6) for d in (0, 1)]
+    today = day(7 * 19 + 3)
+    assert lookback_start(START, today) == day(7 * (20 - LOOKBACK_WEEKS))
+    assert counted_weeks(last, START, early, today) == 0
+    recent = [session(7 * week + d) for week in range(15, 20) for d in (0, 1)]
+    verdict = evaluate(last, START, early + recent, today)
+    assert verdict.counted_weeks == 5
+    assert verdict.status == Status.MAINTAIN
+
+
+def test_a_short_stage_is_read_from_its_first_day():
+    assert lookback_start(START, day(7 * LOOKBACK_WEEKS - 1)) == START
+    assert lookback_start(START, day(-3)) == START
 
 
 def test_a_week_with_fewer_training_days_than_required_does_not_count():

@@ -1,0 +1,351 @@
+"""History: the stage timeline, the heat map, streaks, the drill charts and the session list."""
+
+import re
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from exercises.models import Drill, Stage
+from progress import history
+from progress.models import FollowedTrack, SetEntry, StageChange, TrainingSession
+from tests.test_progress import text
+
+BERLIN = ZoneInfo("Europe/Berlin")
+NOW = datetime(2026, 11, 18, 12, 0, tzinfo=BERLIN)  # a Wednesday
+TODAY = NOW.date()
+
+
+@pytest.fixture
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def follow(user, slug, started):
+    stage = Stage.objects.get(track__slug=slug, position=1)
+    followed = FollowedTrack.objects.create(
+        user=user, track=stage.track, stage=stage, stage_started=started
+    )
+    StageChange.objects.create(
+        followed=followed, to_stage=stage, kind="start", day=started, reason="Started."
+    )
+    return followed
+
+
+def advance(followed, day, counted_weeks=3, reason="3 of 3 weeks done."):
+    target = Stage.objects.get(track=followed.track, position=followed.stage.position + 1)
+    StageChange.objects.create(
+        followed=followed,
+        from_stage=followed.stage,
+        to_stage=target,
+        kind="advance",
+        day=day,
+        reason=reason,
+        counted_weeks=counted_weeks,
+    )
+    followed.stage, followed.stage_started = target, day
+    followed.save()
+
+
+def sessions(user, drill, days, pain=0, values=(10, 10, 10)):
+    """Sessions of drill on each day, with sets of `values` reps or seconds; bulk, for speed."""
+    made = TrainingSession.objects.bulk_create(
+        TrainingSession(user=user, drill=drill, day=day, effort=5, pain=pain) for day in days
+    )
+    field = "seconds" if drill.is_timed else "reps"
+    SetEntry.objects.bulk_create(
+        SetEntry(session=session, position=n, **{field: value})
+        for session in made
+        for n, value in enumerate(values, start=1)
+    )
+    return made
+
+
+def daily(first, last):
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+# --- pure pieces -------------------------------------------------------------------------------
+
+
+def test_the_heat_map_is_a_year_of_weeks_from_monday_to_the_day_holding_today():
+    start = history.heat_start(TODAY)
+    assert start.weekday() == 0
+    assert history.week_start(TODAY) - start == timedelta(weeks=52)
+    heat = history.heat_map({TODAY: 2, start: 1, start - timedelta(days=1): 5}, TODAY)
+    cells = "".join(heat.halves).count("<rect")
+    assert cells == (TODAY - start).days + 1  # no cells for the days after today
+    assert heat.training_days == 2 and heat.sessions == 3  # the day before the map is left out
+    assert "Wed 18 Nov 2026: 2 sessions" in heat.halves[1]
+
+
+def test_months_are_summed_newest_first_with_their_training_days_and_sessions():
+    heat = history.heat_map({date(2026, 11, 2): 2, date(2026, 11, 3): 1}, TODAY)
+    assert heat.months[0] == history.MonthSummary("November 2026", 2, 3)
+    assert heat.months[1] == history.MonthSummary("October 2026", 0, 0)
+
+
+def test_adherence_compares_planned_and_trained_days_week_by_week():
+    monday = history.week_start(TODAY)
+    days = {monday - timedelta(weeks=1) + timedelta(days=n) for n in (0, 2, 4)}  # last week: 3
+    days |= {monday - timedelta(weeks=2)}  # the week before: 1
+    days |= {monday}  # this week so far: 1
+    result = history.adherence(days, TODAY, planned=3)
+    this_week, last_week, before = result.weeks[:3]
+    assert (this_week.current, this_week.trained) == (True, 1)
+    assert (last_week.trained, last_week.met) == (3, True)
+    assert (before.trained, before.met) == (1, False)
+    assert len(result.weeks) == history.ADHERENCE_WEEKS
+    # The unfinished week neither counts nor breaks the streak; older weeks are empty.
+    assert result.streaks.weeks == 1
+    assert result.percent == round(100 * (3 + 1) / (11 * 3))
+
+
+def test_the_day_streak_runs_to_today_or_to_yesterday_while_today_is_open():
+    days = {TODAY - timedelta(days=n) for n in range(1, 5)}
+    assert history.adherence(days, TODAY, 3).streaks.days == 4
+    assert history.adherence(days | {TODAY}, TODAY, 3).streaks.days == 5
+    assert history.adherence(days - {TODAY - timedelta(days=1)}, TODAY, 3).streaks.days == 0
+
+
+def test_streaks_longer_than_the_year_looked_at_are_shown_as_at_least():
+    days = set(daily(TODAY - timedelta(days=500), TODAY))
+    streaks = history.adherence(days, TODAY, 3).streaks
+    assert streaks.days_capped and streaks.weeks_capped
+    assert streaks.best_weeks == history.HEAT_WEEKS
+
+
+def test_the_chart_scale_has_round_gridlines_above_the_best_value():
+    assert [history.nice_ceiling(v) for v in (0, 3, 9, 33, 41, 120)] == [4, 4, 10, 40, 60, 200]
+
+
+# --- /history/ ---------------------------------------------------------------------------------
+
+
+def test_the_timeline_shows_each_stage_with_its_dates_counted_weeks_and_reason(
+    client, catalog, alice, frozen
+):
+    followed = follow(alice, "hip-flexion-ladder", date(2026, 9, 1))
+    advance(followed, date(2026, 9, 29), 4, "4 weeks done and your last two sessions hit it.")
+    client.force_login(alice)
+    page = text(client.get("/history/"))
+    first, second = Stage.objects.filter(track__slug="hip-flexion-ladder").order_by("position")[:2]
+    assert (
+        f"Stage 1 of 4: {first.drill.name} Started Sep 1, 2026 · until Sep 29, 2026 · "
+        "4 counted weeks Why: Started." in page
+    )
+    assert (
+        f"Stage 2 of 4: {second.drill.name} Moved up Sep 29, 2026 · current stage · "
+        "0 counted weeks so far Why: 4 weeks done and your last two sessions hit it." in page
+    )
+    assert "Now: 0 of 3 weeks done" in page
+
+
+def test_moving_up_records_the_weeks_that_counted_on_the_stage_left(client, catalog, alice, frozen):
+    followed = follow(alice, "psoas-control", TODAY - timedelta(weeks=4))
+    stage = followed.stage
+    values = (stage.target_seconds or stage.target_reps,) * (stage.target_sets * 2)
+    days = [TODAY - timedelta(weeks=4) + timedelta(days=n) for n in range(28) if n % 7 < 3]
+    sessions(alice, stage.drill, days, values=values)
+    client.force_login(alice)
+    client.post("/tracks/psoas-control/advance/")
+    change = StageChange.objects.get(followed=followed, kind="advance")
+    assert change.counted_weeks == 4
+    assert "until Nov 18, 2026 · 4 counted weeks" in text(client.get("/history/"))
+
+
+def test_the_heat_map_and_streaks_show_training_days(client, catalog, alice, frozen):
+    follow(alice, "psoas-control", TODAY - timedelta(weeks=3))
+    drill = Stage.objects.get(track__slug="psoas-control", position=1).drill
+    sessions(alice, drill, daily(TODAY - timedelta(days=9), TODAY))
+    sessions(alice, drill, [TODAY])  # twice today
+    client.force_login(alice)
+    response = client.get("/history/")
+    html = response.content.decode()
+    assert "Wed 18 Nov 2026: 2 sessions" in html
+    assert "Tue 17 Nov 2026: 1 session<" in html
+    assert "Sun 8 Nov 2026: no training" in html
+    assert 'class="heat-2"' in html and "heat-1" in html
+    page = text(response)
+    assert "10 training days and 11 sessions in the last twelve months." in page
+    assert "November 2026: 10 training days, 11 sessions" in page
+    assert re.search(r"Training days in a row (\d+)", page).group(1) == "10"
+
+
+@pytest.mark.parametrize(
+    ("zone", "last_day"),
+    [("UTC", "Sun 22 Nov 2026"), ("Asia/Tokyo", "Mon 23 Nov 2026")],
+)
+def test_the_heat_map_ends_on_the_persons_own_today(client, catalog, alice, zone, last_day):
+    alice.time_zone = zone
+    alice.save()
+    with time_machine.travel(datetime(2026, 11, 22, 23, 30, tzinfo=ZoneInfo("UTC")), tick=False):
+        client.force_login(alice)
+        html = client.get("/history/").content.decode()
+    cells = re.findall(r"<title>(\w{3} \d+ \w{3} \d{4}): no training</title>", html)
+    assert cells[-1] == last_day
+    # In Tokyo it is already Monday: a new week begins, with one cell in it.
+    assert ("Mon 23 Nov 2026" in html) == (zone == "Asia/Tokyo")
+
+
+def test_sessions_are_listed_newest_first_twenty_to_a_page(client, catalog, alice, frozen):
+    drill = Drill.objects.get(slug="back-flattening")
+    sessions(alice, drill, daily(TODAY - timedelta(days=44), TODAY))
+    client.force_login(alice)
+    first = text(client.get("/history/"))
+    assert "Page 1 of 3" in first
+    assert first.index("Wed, Nov 18, 2026") < first.index("Tue, Nov 17, 2026")
+    assert "Fri, Oct 30, 2026" in first and "Thu, Oct 29, 2026" not in first
+    last = client.get("/history/?page=3")
+    assert "Page 3 of 3" in text(last)
+    assert text(last).count("Edit ") == 5
+    assert "Page 3 of 3" in text(client.get("/history/?page=99"))  # past the end: the last page
+    assert "Page 1 of 3" in text(client.get("/history/?page=next"))  # nonsense: the first page
+
+
+def test_each_session_links_to_its_edit_page(client, catalog, alice, frozen):
+    [session] = sessions(alice, Drill.objects.get(slug="back-flattening"), [TODAY])
+    client.force_login(alice)
+    assert f'href="/sessions/{session.pk}/edit/"' in client.get("/history/").content.decode()
+
+
+def test_sessions_can_be_filtered_by_track_and_by_drill(client, catalog, alice, frozen):
+    follow(alice, "psoas-control", TODAY - timedelta(weeks=2))
+    follow(alice, "hip-flexion-ladder", TODAY - timedelta(weeks=2))
+    control = Stage.objects.get(track__slug="psoas-control", position=1).drill
+    ladder = Stage.objects.get(track__slug="hip-flexion-ladder", position=1).drill
+    sessions(alice, control, daily(TODAY - timedelta(days=24), TODAY))
+    sessions(alice, ladder, [TODAY - timedelta(days=1)])
+    client.force_login(alice)
+    everything = text(client.get("/history/"))
+    assert "Page 1 of 2" in everything
+    by_track = text(client.get("/history/?track=hip-flexion-ladder"))
+    assert f"2026 · {ladder.name} " in by_track and f"2026 · {control.name} " not in by_track
+    by_drill = client.get(f"/history/?drill={control.slug}&page=2")
+    assert "Page 2 of 2" in text(by_drill)
+    assert f"drill={control.slug}&amp;page=1" in by_drill.content.decode()
+    assert f"2026 · {ladder.name} " not in text(by_drill)
+
+
+def test_an_unknown_filter_is_explained_and_every_session_shown(client, catalog, alice, frozen):
+    sessions(alice, Drill.objects.get(slug="back-flattening"), [TODAY])
+    client.force_login(alice)
+    response = client.get("/history/?track=moon-walk&drill=%3Cscript%3E")
+    assert response.status_code == 200
+    page = text(response)
+    assert "There is no track called “moon-walk” in your history." in page
+    assert "There is no drill called “&lt;script&gt;” in your history." in page
+    assert "Showing every session instead." in page
+    assert "Back flattening" in page
+
+
+def test_history_shows_only_the_persons_own_sessions(client, catalog, alice, bob, frozen):
+    sessions(alice, Drill.objects.get(slug="back-flattening"), [TODAY])
+    client.force_login(bob)
+    page = text(client.get("/history/"))
+    assert "No sessions logged yet." in page
+    assert "0 sessions logged" in text(client.get("/history/back-flattening/"))
+
+
+def test_history_asks_for_sign_in(client, catalog):
+    assert client.get("/history/")["Location"].startswith("/accounts/login/")
+    assert client.get("/history/back-flattening/")["Location"].startswith("/accounts/login/")
+
+
+# --- /history/<drill>/ -------------------------------------------------------------------------
+
+
+def test_the_drill_chart_plots_each_recent_session_with_stage_changes_marked(
+    client, catalog, alice, frozen
+):
+    followed = follow(alice, "hip-flexion-ladder", TODAY - timedelta(weeks=6))
+    drill = followed.stage.drill  # counted in reps
+    sessions(alice, drill, [TODAY - timedelta(days=10)], values=(8, 8, 6))
+    sessions(alice, drill, [TODAY - timedelta(days=3)], pain=5, values=(9, 9, 9))
+    advance(followed, TODAY - timedelta(days=1))
+    client.force_login(alice)
+    response = client.get(f"/history/{drill.slug}/")
+    html = response.content.decode()
+    assert "Sun 8 Nov 2026: 22 reps, pain 0/10" in html
+    assert "Sun 15 Nov 2026: 27 reps, pain 5/10" in html
+    assert html.count('class="chart-point chart-pain"') == 1
+    assert "Stage 2 from Tue 17 Nov 2026" in html
+    page = text(response)
+    assert "Sun, Nov 15, 2026 27 5/10 Sun, Nov 8, 2026 22 0/10" in page  # the data table
+    assert "Week by week" not in page  # nothing older than twelve weeks
+
+
+def test_timed_drills_chart_the_best_hold(client, catalog, alice, frozen):
+    drill = Drill.objects.filter(measure="seconds").first()
+    sessions(alice, drill, [TODAY], values=(20, 35, 30))
+    client.force_login(alice)
+    assert f"{TODAY:%a} 18 Nov 2026: 35 s" in client.get(f"/history/{drill.slug}/").content.decode()
+
+
+def test_a_long_history_is_charted_week_by_week_as_well(client, catalog, alice, frozen):
+    drill = Drill.objects.get(slug="back-flattening")
+    sessions(alice, drill, daily(TODAY - timedelta(weeks=30), TODAY), values=(10, 12))
+    sessions(alice, drill, [TODAY - timedelta(weeks=20)], values=(4,))
+    client.force_login(alice)
+    response = client.get(f"/history/{drill.slug}/")
+    page = text(response)
+    assert "Week by week since Apr 2026" in page
+    week = history.week_start(TODAY - timedelta(weeks=20))
+    # Eight sessions that week: seven of 22 reps, one of 4.
+    assert f"{week:%b} {week.day}, 2026 19.8 8 0/10" in page
+    html = response.content.decode()
+    weekly_chart = html[html.index('id="weekly-title"') :]
+    assert weekly_chart.count("<circle") == 31
+
+
+def test_an_unknown_drill_is_a_404(client, catalog, alice):
+    client.force_login(alice)
+    assert client.get("/history/no-such-drill/").status_code == 404
+
+
+# --- fixed query counts ------------------------------------------------------------------------
+
+
+def three_years(user):
+    """Three years of daily sessions on every stage of two tracks, with stage changes."""
+    start = TODAY - timedelta(weeks=156)
+    for slug in ("psoas-control", "hip-flexion-ladder"):
+        followed = follow(user, slug, start)
+        for position in range(2, 5):
+            advance(followed, start + timedelta(weeks=4 * (position - 1)))
+        for stage in Stage.objects.filter(track__slug=slug):
+            sessions(user, stage.drill, daily(start, TODAY))
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_history_pages_run_the_same_queries_for_a_week_as_for_three_years(
+    client, catalog, alice, bob, frozen
+):
+    week_start = TODAY - timedelta(days=6)
+    follow(bob, "psoas-control", week_start)
+    sessions(bob, Drill.objects.get(slug="back-flattening"), daily(week_start, TODAY))
+    three_years(alice)
+    assert TrainingSession.objects.filter(user=alice).count() > 8 * 3 * 360
+    # /history/: session and person (2), followed tracks, stage changes, the current stages'
+    # sessions and sets (4), a year of daily counts, drills logged, and the page of sessions:
+    # count, rows, sets (5): 11. A drill's page: session, person, drill, twelve weeks of
+    # sessions, the weekly sums, the stage changes: 6.
+    for url, expected in [
+        ("/history/", 11),
+        ("/history/?track=psoas-control&page=3", 11),
+        ("/history/back-flattening/", 6),
+    ]:
+        client.force_login(bob)
+        small = count_queries(client, url)
+        client.force_login(alice)
+        large = count_queries(client, url)
+        assert small == large == expected, url
