@@ -65,3 +65,14 @@ def test_a_yes_no_variable_with_a_typo_is_refused():
     )  # fmt: skip
     assert result.returncode != 0
     assert "DJANGO_DEBUG='ture'" in result.stderr
+
+
+def test_the_cache_is_shared_through_the_database_not_kept_in_a_process(db):
+    from django.core.cache import cache
+    from django.db import connection
+
+    cache.set("greeting", "hello", 60)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM hipapp_cache")
+        assert cursor.fetchone() == (1,)
+    assert cache.get("greeting") == "hello"
