@@ -274,9 +274,7 @@ def evaluate(
         when = (
             "This stage can become your maintenance" if stage.is_last else "The next stage can open"
         )
-        reason = (
-            f"{done}: a week counts with {spw}. {when} on {earliest.isoformat()} at the earliest."
-        )
+        reason = f"{done}: a week counts with {spw}. {when} on {earliest:%A, %B} {earliest.day} at the earliest."
         return verdict(Status.BUILDING, reason, earliest)
 
     target = _target_text(stage)

@@ -176,7 +176,7 @@ def test_building_says_how_many_weeks_are_done_and_when_the_next_stage_can_open(
     assert verdict.earliest_advance == date(2026, 3, 21)
     assert verdict.reason == (
         "1 of 3 weeks done: a week counts with 2 training days. "
-        "The next stage can open on 2026-03-21 at the earliest."
+        "The next stage can open on Saturday, March 21 at the earliest."
     )
     assert not verdict.can_advance
 
