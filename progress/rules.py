@@ -274,7 +274,8 @@ def evaluate(
         when = (
             "This stage can become your maintenance" if stage.is_last else "The next stage can open"
         )
-        reason = f"{done}: a week counts with {spw}. {when} on {earliest:%A, %B} {earliest.day} at the earliest."
+        on = f"{earliest:%A, %B} {earliest.day}"
+        reason = f"{done}: a week counts with {spw}. {when} on {on} at the earliest."
         return verdict(Status.BUILDING, reason, earliest)
 
     target = _target_text(stage)
