@@ -19,7 +19,7 @@ echo "Hipapp needs Python 3.12 or newer; none was found. Install one, or name it
 exit 1
 endef
 
-.PHONY: run test lint format install install-dev browser migrate catalog clean
+.PHONY: run test lint format install install-dev browser migrate catalog demo clean
 
 $(BIN)/python:
 	@py=$$($(find_python)) || exit 1; \
@@ -50,7 +50,11 @@ migrate: install
 catalog: migrate
 	$(BIN)/python manage.py load_catalog --if-empty
 
-run: catalog
+# On a debug server (the default), a demo person with half a year of history to explore.
+demo: catalog
+	@$(BIN)/python manage.py seed_demo --if-debug --site http://$(HOST):$(PORT)
+
+run: demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install-dev browser

@@ -84,6 +84,19 @@ class StageChange(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()}: {self.to_stage}"
 
+    @classmethod
+    def move(cls, followed, to_stage, kind, day, verdict):
+        """An unsaved change from the followed track's current stage, with the verdict behind it."""
+        return cls(
+            followed=followed,
+            from_stage=followed.stage,
+            to_stage=to_stage,
+            kind=kind,
+            day=day,
+            reason=verdict.reason[:500],
+            counted_weeks=verdict.counted_weeks,
+        )
+
 
 class TrainingSessionQuerySet(models.QuerySet):
     def for_user(self, user):

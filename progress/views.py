@@ -169,15 +169,7 @@ def change_stage(request, track, direction):
         messages.error(request, f"Not yet: {verdict.reason}")
         return redirect("today")
     kind = StageChange.Kind.ADVANCE if direction == "advance" else StageChange.Kind.STEP_BACK
-    StageChange.objects.create(
-        followed=followed,
-        from_stage=followed.stage,
-        to_stage=target,
-        kind=kind,
-        day=day,
-        reason=verdict.reason[:500],
-        counted_weeks=verdict.counted_weeks,
-    )
+    StageChange.move(followed, target, kind, day, verdict).save()
     followed.stage, followed.stage_started = target, day
     followed.save(update_fields=["stage", "stage_started"])
     messages.success(
