@@ -12,6 +12,8 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["email", "display_name", "time_zone", "is_staff", "date_joined", "last_login"]
     list_filter = ["is_staff", "is_superuser", "is_active"]
     search_fields = ["email", "display_name"]
+    # Groups as a plain multi-select: Django's two-box widget labels a bare <span> (axe fails it).
+    filter_horizontal = []
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         ("Profile", {"fields": ["display_name", "time_zone", "days_per_week"]}),

@@ -49,7 +49,19 @@ class StageForm(forms.ModelForm):
         return super()._get_validation_exclusions() | {"position"}
 
 
+def name_inputs(form, row):
+    """Name each input after its column and row ("Goal, stage 2"): a table cell has no <label>."""
+    for field in form.fields.values():
+        if not field.widget.is_hidden:
+            field.widget.attrs["aria-label"] = f"{field.label}, {row}"
+
+
 class StageFormSet(forms.BaseInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        stage = form.instance
+        name_inputs(form, f"stage {stage.position}" if stage.pk else "new stage")
+
     def clean(self):
         super().clean()
         seen = set()
@@ -90,6 +102,14 @@ class StageInline(admin.TabularInline):
     ]  # fmt: skip
 
 
+class TrackRowForm(forms.ModelForm):
+    """A row of the track list, where the position can be edited in place."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        name_inputs(self, self.instance.name)
+
+
 @admin.register(Track)
 class TrackAdmin(admin.ModelAdmin):
     list_display = ["name", "position", "stage_count", "slug"]
@@ -100,6 +120,9 @@ class TrackAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_stage_count=Count("stages"))
+
+    def get_changelist_form(self, request, **kwargs):
+        return super().get_changelist_form(request, form=TrackRowForm, **kwargs)
 
     @admin.display(description="stages", ordering="_stage_count")
     def stage_count(self, track):
