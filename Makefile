@@ -70,5 +70,11 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Two app servers against PostgreSQL (database hipapp_loadtest, dropped and recreated), 32
+# writers and 8 readers for 30 s, PostgreSQL restarted midway; fails if data is lost or doubled.
+.PHONY: loadtest
+loadtest: install
+	$(BIN)/python bench/loadtest.py
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
