@@ -9,7 +9,16 @@ from .models import NOTE_MAX, REPS_MAX, SECONDS_MAX, SetEntry, TrainingSession
 BACKDATE_DAYS = 365
 
 
-class SessionForm(forms.ModelForm):
+class RangesInFieldsMixin:
+    """The form fields check every range the model's CheckConstraints hold, so the constraints
+    are left to the database on save rather than asked one query each while validating (nine
+    round trips on a six-set log). The token's uniqueness is settled by save_session."""
+
+    def validate_constraints(self):
+        pass
+
+
+class SessionForm(RangesInFieldsMixin, forms.ModelForm):
     token = forms.UUIDField(widget=forms.HiddenInput)
     effort = forms.TypedChoiceField(
         coerce=int,
@@ -49,7 +58,7 @@ class SessionForm(forms.ModelForm):
         return day
 
 
-class SetForm(forms.ModelForm):
+class SetForm(RangesInFieldsMixin, forms.ModelForm):
     reps = forms.IntegerField(
         required=False,
         min_value=0,
