@@ -58,6 +58,9 @@ class User(AbstractUser):
         validators=[MinValueValidator(1), MaxValueValidator(7)],
         help_text="How many days a week you plan to train.",
     )
+    # Bumped by every change to what the person logged, followed or set; cached pages built
+    # before it are not shown again (progress/pagecache.py).
+    revision = models.PositiveIntegerField(default=0, editable=False)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -84,6 +87,10 @@ class User(AbstractUser):
     def save(self, *args, **kwargs):
         self.email = self.email.strip().lower()
         super().save(*args, **kwargs)
+
+    def data_changed(self):
+        """Something the person's pages show has changed: pages cached before are stale."""
+        User.objects.filter(pk=self.pk).update(revision=models.F("revision") + 1)
 
     @transaction.atomic
     def delete_account(self):

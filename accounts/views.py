@@ -33,6 +33,7 @@ def settings(request):
     form = SettingsForm(request.POST or None, instance=request.user)
     if form.is_valid():
         form.save()
+        request.user.data_changed()
         messages.success(request, "Your settings are saved.")
         return redirect("accounts:settings")
     return render(request, "accounts/settings.html", {"form": form})

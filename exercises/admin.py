@@ -3,17 +3,34 @@ from django.contrib import admin
 from django.db.models import Count
 
 from .models import Drill, Equipment, Stage, Track
+from .revision import catalog_changed
+
+
+class CatalogAdmin(admin.ModelAdmin):
+    """Every change staff make to the catalog leaves people's cached pages stale."""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        catalog_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        catalog_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        catalog_changed()
 
 
 @admin.register(Equipment)
-class EquipmentAdmin(admin.ModelAdmin):
+class EquipmentAdmin(CatalogAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Drill)
-class DrillAdmin(admin.ModelAdmin):
+class DrillAdmin(CatalogAdmin):
     list_display = ["name", "kind", "dose", "slug"]
     list_filter = ["kind", "equipment", "measure", "per_side"]
     search_fields = ["name", "slug", "summary", "trains", "steps", "cues"]
@@ -111,7 +128,7 @@ class TrackRowForm(forms.ModelForm):
 
 
 @admin.register(Track)
-class TrackAdmin(admin.ModelAdmin):
+class TrackAdmin(CatalogAdmin):
     list_display = ["name", "position", "stage_count", "slug"]
     list_editable = ["position"]
     search_fields = ["name", "slug", "summary"]

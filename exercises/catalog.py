@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 
 from .models import Drill, Equipment, Stage, Track, split_lines
+from .revision import catalog_changed
 
 CATALOG_PATH = Path(settings.BASE_DIR) / "fixtures" / "catalog.json"
 
@@ -135,6 +136,8 @@ def load(data: dict) -> dict[str, int]:
                     f"{where}: stages past {len(stages)} are in use by people following the "
                     "track; keep them, or move those people first"
                 ) from exc
+    if counts["created"] or counts["updated"]:
+        transaction.on_commit(catalog_changed)
     return counts
 
 

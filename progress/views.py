@@ -9,12 +9,13 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
 from django.db.models.functions import TruncWeek
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from exercises.models import Drill, Stage, Track
 
 from . import history as hist
-from . import progression
+from . import pagecache, progression
 from .forms import HistoryFilterForm, SessionForm, SetFormSet
 from .models import FollowedTrack, SetEntry, StageChange, TrainingSession
 
@@ -33,21 +34,27 @@ def local_today(user):
     return timezone.localdate(timezone=user.zone)
 
 
+def page(request, day, build, title, description=""):
+    """base.html around a body from build(), cached until something it shows changes."""
+    body = mark_safe(pagecache.body(request, day, build))
+    context = {"title": title, "description": description, "body": body}
+    return render(request, "progress/page.html", context)
+
+
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def today(request):
-    user = request.user
-    day = local_today(user)
+    day = local_today(request.user)
+    return page(request, day, lambda: today_body(request.user, day), "Today")
+
+
+def today_body(user, day):
     # Queries: followed tracks (1), their stage sessions and sets (2), today's sessions (1),
     # this week's training days (1); with nothing followed, the catalog tracks instead.
     followed = list(FollowedTrack.objects.for_user(user).current())
     if not followed:
         tracks = Track.objects.with_stages()
-        return render(
-            request,
-            "progress/onboarding.html",
-            {"tracks": tracks, "suggested": SUGGESTED_TRACKS},
-        )
+        return "progress/onboarding.html", {"tracks": tracks, "suggested": SUGGESTED_TRACKS}
     cards = progression.track_cards(user, day, followed)
     done = list(TrainingSession.objects.for_user(user).filter(day=day).select_related("drill"))
     week_start = day - timedelta(days=day.weekday())
@@ -63,20 +70,16 @@ def today(request):
     if rest_day or next_card is None:
         warmups = list(Drill.objects.standalone().order_by("slug"))
         off_day_drill = warmups[day.toordinal() % len(warmups)] if warmups else None
-    return render(
-        request,
-        "progress/today.html",
-        {
-            "today": day,
-            "cards": cards,
-            "done": done,
-            "next_card": next_card,
-            "rest_day": rest_day,
-            "trained_days": trained_days,
-            "off_day_drill": off_day_drill,
-            "next_token": uuid.uuid4(),
-        },
-    )
+    return "progress/today.html", {
+        "today": day,
+        "cards": cards,
+        "done": done,
+        "next_card": next_card,
+        "rest_day": rest_day,
+        "trained_days": trained_days,
+        "off_day_drill": off_day_drill,
+        "next_token": uuid.uuid4(),
+    }
 
 
 def start_track(user, track, day, reason):
@@ -110,6 +113,7 @@ def onboard(request):
     day = local_today(request.user)
     for track in tracks:
         start_track(request.user, track, day, "Started from the welcome page.")
+    request.user.data_changed()
     messages.success(request, f"You are following {', '.join(t.name for t in tracks)}.")
     return redirect("today")
 
@@ -119,6 +123,7 @@ def onboard(request):
 @transaction.atomic
 def follow(request, track_slug):
     track = get_object_or_404(Track, slug=track_slug)
+    request.user.data_changed()
     if start_track(request.user, track, local_today(request.user), "Started from the catalog."):
         messages.success(request, f"You are following {track.name}. Stage 1 starts today.")
     else:
@@ -139,6 +144,7 @@ def set_state(request, track, state):
     followed = followed_or_404(request, track)
     followed.state = state
     followed.save(update_fields=["state"])
+    request.user.data_changed()
     words = {
         FollowedTrack.State.PAUSED: "paused. Resume it whenever you are ready",
         FollowedTrack.State.ACTIVE: "active again",
@@ -172,6 +178,7 @@ def change_stage(request, track, direction):
     StageChange.move(followed, target, kind, day, verdict).save()
     followed.stage, followed.stage_started = target, day
     followed.save(update_fields=["stage", "stage_started"])
+    request.user.data_changed()
     messages.success(
         request, f"{followed.track.name}: stage {target.position} is now {target.drill.name}."
     )
@@ -204,6 +211,7 @@ def save_session(form, formset, user, drill):
             session.save()
             formset.instance = session
             formset.save()
+            user.data_changed()
     except IntegrityError:
         existing = TrainingSession.objects.filter(user=user, token=session.token).first()
         if existing is None:
@@ -269,6 +277,7 @@ def log_as_prescribed(request, drill, day, token):
                 SetEntry(session=session, position=n, **values)
                 for n, values in enumerate(initial_sets(drill, None), start=1)
             )
+            request.user.data_changed()
     except IntegrityError:
         messages.info(request, f"{drill.name} is already logged.")
         return redirect("today")
@@ -291,6 +300,7 @@ def edit(request, pk):
         with transaction.atomic():
             form.save()
             formset.save()
+            request.user.data_changed()
         messages.success(request, "Your changes are saved.")
         return redirect("today")
     return render(
@@ -311,6 +321,7 @@ def edit(request, pk):
 def delete(request, pk):
     session = get_object_or_404(TrainingSession, pk=pk, user=request.user)
     session.delete()
+    request.user.data_changed()
     messages.success(request, f"Deleted {session.drill.name} on {session.day:%b %-d}.")
     return redirect("today")
 
@@ -321,8 +332,18 @@ SESSIONS_PER_PAGE = 20
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def history(request):
-    user = request.user
-    day = local_today(user)
+    day = local_today(request.user)
+    return page(
+        request,
+        day,
+        lambda: history_body(request.user, day, request.GET),
+        "History",
+        "Your Hipapp history: stages reached, training days over the last year, streaks, "
+        "and every session you logged.",
+    )
+
+
+def history_body(user, day, query):
     # Queries: followed tracks (1), their stage changes (1), the current stages' sessions and
     # sets (2), a year of daily session counts (1), drills logged for the filter (1), and the
     # page of sessions: count, rows, their sets (3). None of them grows with the years logged.
@@ -349,13 +370,12 @@ def history(request):
     logged = TrainingSession.objects.for_user(user).filter(drill=OuterRef("pk"))
     drills = list(Drill.objects.filter(Exists(logged)).order_by("name"))
     tracks = [f.track for f in followed]
-    filters = HistoryFilterForm(request.GET or None, tracks=tracks, drills=drills)
+    filters = HistoryFilterForm(query or None, tracks=tracks, drills=drills)
     sessions = TrainingSession.objects.for_user(user).with_sets()
     if filters.is_valid():
         sessions = filters.apply(sessions)
-    page = Paginator(sessions, SESSIONS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request,
+    listing = Paginator(sessions, SESSIONS_PER_PAGE).get_page(query.get("page"))
+    return (
         "progress/history.html",
         {
             "today": day,
@@ -364,7 +384,7 @@ def history(request):
             "adherence": adherence,
             "drills": drills,
             "filters": filters,
-            "page": page,
+            "page": listing,
             "query": filters.query_without_page(),
         },
     )
@@ -373,11 +393,20 @@ def history(request):
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def drill_history(request, drill):
-    user = request.user
-    day = local_today(user)
-    # Queries: the drill (1), the last twelve weeks' sessions (1), all weeks summed up by the
-    # database (1), the person's stage changes to or from this drill (1).
     drill = get_object_or_404(Drill, slug=drill)
+    day = local_today(request.user)
+    return page(
+        request,
+        day,
+        lambda: drill_history_body(request.user, day, drill),
+        f"{drill.name}: your history",
+        f"How your {drill.name} sessions have gone over time, with your stage changes marked.",
+    )
+
+
+def drill_history_body(user, day, drill):
+    # Queries: the last twelve weeks' sessions (1), all weeks summed up by the database (1),
+    # the person's stage changes to or from this drill (1).
     unit = "s" if drill.is_timed else "reps"
     recent_from = day - timedelta(weeks=hist.RECENT_WEEKS) + timedelta(days=1)
     value = Max("sets__seconds") if drill.is_timed else Sum("sets__reps")
@@ -440,8 +469,7 @@ def drill_history(request, drill):
             weekly[0].day,
             hist.week_start(day),
         )
-    return render(
-        request,
+    return (
         "progress/drill_history.html",
         {
             "drill": drill,

@@ -1,18 +1,18 @@
 """History: the stage timeline, the heat map, streaks, the drill charts and the session list."""
 
 import re
+import uuid
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from exercises.models import Drill, Stage
+from exercises.revision import catalog_changed
 from progress import history
 from progress.models import FollowedTrack, SetEntry, StageChange, TrainingSession
-from tests.test_progress import text
+from tests.test_progress import count_queries, text
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 11, 18, 12, 0, tzinfo=BERLIN)  # a Wednesday
@@ -321,12 +321,6 @@ def three_years(user):
             sessions(user, stage.drill, daily(start, TODAY))
 
 
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
 def test_history_pages_run_the_same_queries_for_a_week_as_for_three_years(
     client, catalog, alice, bob, frozen
 ):
@@ -335,17 +329,59 @@ def test_history_pages_run_the_same_queries_for_a_week_as_for_three_years(
     sessions(bob, Drill.objects.get(slug="back-flattening"), daily(week_start, TODAY))
     three_years(alice)
     assert TrainingSession.objects.filter(user=alice).count() > 8 * 3 * 360
-    # /history/: session and person (2), followed tracks, stage changes, the current stages'
-    # sessions and sets (4), a year of daily counts, drills logged, and the page of sessions:
-    # count, rows, sets (5): 11. A drill's page: session, person, drill, twelve weeks of
-    # sessions, the weekly sums, the stage changes: 6.
-    for url, expected in [
-        ("/history/", 11),
-        ("/history/?track=psoas-control&page=3", 11),
-        ("/history/back-flattening/", 6),
+    catalog_changed()
+    # Built: session and person (2), the cache read (1), the page's own queries, the cache
+    # write (5: count, savepoint, look-up, insert, release). /history/'s own: followed tracks,
+    # stage changes, the current stages' sessions and sets (4), a year of daily counts, drills
+    # logged, and the page of sessions: count, rows, sets (5): 9. A drill's: the drill, twelve
+    # weeks of sessions, the weekly sums, the stage changes: 4. From the cache: session,
+    # person and the cache read (3), and the drill for a drill's page.
+    for url, built, cached in [
+        ("/history/", 2 + 1 + 9 + 5, 3),
+        ("/history/?track=psoas-control&page=3", 2 + 1 + 9 + 5, 3),
+        ("/history/back-flattening/", 2 + 1 + 4 + 5, 4),
     ]:
-        client.force_login(bob)
-        small = count_queries(client, url)
-        client.force_login(alice)
-        large = count_queries(client, url)
-        assert small == large == expected, url
+        counts = []
+        for person in (bob, alice):
+            client.force_login(person)
+            counts += [count_queries(client, url), count_queries(client, url)]
+        assert counts == [built, cached, built, cached], url
+
+
+# --- cached pages ------------------------------------------------------------------------------
+
+
+def test_cached_pages_show_each_change_at_once(client, catalog, alice, staff, frozen):
+    followed = follow(alice, "psoas-control", TODAY - timedelta(weeks=1))
+    drill = followed.stage.drill
+    client.force_login(alice)
+    assert "No sessions logged yet." in text(client.get("/history/"))
+    client.post(f"/log/{drill.slug}/", {"prescribed": "", "token": str(uuid.uuid4())})
+    assert "No sessions logged yet." not in text(client.get("/history/"))
+    client.post("/tracks/psoas-control/pause/")
+    assert "paused" in text(client.get("/history/"))
+
+    client.force_login(staff)  # staff rename the drill in the admin
+    address = f"/admin/exercises/drill/{drill.pk}/change/"
+    form = client.get(address).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data["equipment"] = [e.pk for e in data.get("equipment", [])]
+    response = client.post(address, data | {"name": "Pelvic tilt, flat back"})
+    assert response.status_code == 302
+    client.force_login(alice)
+    assert "Stage 1 of 4: Pelvic tilt, flat back" in text(client.get("/history/"))
+
+
+def test_forms_on_a_cached_page_carry_the_token_of_the_request_showing_it(catalog, alice, frozen):
+    from django.test import Client
+
+    follow(alice, "psoas-control", TODAY)
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    for browser in (first, second):
+        browser.force_login(alice)
+        browser.get("/today/")  # the second is served from the cache
+        page = browser.get("/today/").content.decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        response = browser.post("/tracks/psoas-control/pause/", {"csrfmiddlewaretoken": token})
+        assert response.status_code == 302
+        browser.post("/tracks/psoas-control/resume/", {"csrfmiddlewaretoken": token})
