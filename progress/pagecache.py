@@ -1,33 +1,38 @@
-"""A person's page bodies, cached until their data, the catalog or their day changes.
+"""A person's pages, cached until their data, the catalog or their day changes.
 
-Today and history are the pages people open most and the dearest to build. Their body (the part
-inside base.html) is cached in the shared cache under a key made of the person, their revision
-(bumped by every change to what they logged, followed or set: User.data_changed), their local
-day, the address with its query string, and the catalog's revision (bumped by staff edits:
-exercises.revision). A hit costs one cache read instead of the page's queries and rendering.
+Today and history are the pages people open most and the dearest to build. They are cached
+whole in the shared cache under a key made of the person, their revision (bumped by every
+change to what they logged, followed or set: User.data_changed), their local day, the address
+with its query string, and the catalog's revision (bumped by staff edits: exercises.revision).
+A hit costs one cache read instead of the page's queries and rendering.
 
-Forms inside a cached body get the CSRF token of the request that shows them, not the one that
-built them: the body is rendered with a marker in place of the token, swapped on the way out.
+Two things belong to the request showing a page, not to the one that built it: the CSRF token
+in its forms and the messages on top. The page is built with markers in their place, swapped
+on the way out.
 """
 
 import hashlib
 import uuid
 
+from django.contrib.messages import get_messages
 from django.core.cache import cache
+from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from exercises.revision import KEY as CATALOG_KEY
 
-BODY_SECONDS = 24 * 60 * 60  # a day at most; the local day is in the key anyway
-CSRF_MARK = "csrf-token-from-the-request-showing-this-page"
+PAGE_SECONDS = 24 * 60 * 60  # a day at most; the local day is in the key anyway
+CSRF_MARK = "csrf-token-of-the-request-showing-this-page"
+MESSAGES_MARK = mark_safe("<!-- messages of the request showing this page -->")
 
 
-def body(request, day, build):
-    """The HTML of build()'s (template, context), from the cache when nothing has changed."""
+def page(request, day, build, title, description=""):
+    """base.html around build()'s (template, context), from the cache when nothing changed."""
     user = request.user
     address = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    key = f"body:{user.pk}:{user.revision}:{day.isoformat()}:{address}"
+    key = f"page:{user.pk}:{user.revision}:{day.isoformat()}:{address}"
     found = cache.get_many([key, CATALOG_KEY])
     catalog = found.get(CATALOG_KEY)
     if catalog is None:  # never set, or evicted: start a new revision, which misses everything
@@ -38,6 +43,17 @@ def body(request, day, build):
         html = entry[1]
     else:
         template, context = build()
-        html = render_to_string(template, context | {"csrf_token": CSRF_MARK}, request)
-        cache.set(key, (catalog, html), BODY_SECONDS)
-    return html.replace(CSRF_MARK, get_token(request))
+        context |= {
+            "body_template": template,
+            "title": title,
+            "description": description,
+            "csrf_token": CSRF_MARK,
+            "messages_mark": MESSAGES_MARK,
+        }
+        html = render_to_string("progress/page.html", context, request)
+        cache.set(key, (catalog, html), PAGE_SECONDS)
+    messages = get_messages(request)
+    shown = render_to_string("includes/messages.html", {"messages": messages}) if messages else ""
+    return HttpResponse(
+        html.replace(CSRF_MARK, get_token(request)).replace(MESSAGES_MARK, shown, 1)
+    )

@@ -9,7 +9,6 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
 from django.db.models.functions import TruncWeek
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from exercises.models import Drill, Stage, Track
@@ -34,18 +33,11 @@ def local_today(user):
     return timezone.localdate(timezone=user.zone)
 
 
-def page(request, day, build, title, description=""):
-    """base.html around a body from build(), cached until something it shows changes."""
-    body = mark_safe(pagecache.body(request, day, build))
-    context = {"title": title, "description": description, "body": body}
-    return render(request, "progress/page.html", context)
-
-
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def today(request):
     day = local_today(request.user)
-    return page(request, day, lambda: today_body(request.user, day), "Today")
+    return pagecache.page(request, day, lambda: today_body(request.user, day), "Today")
 
 
 def today_body(user, day):
@@ -333,7 +325,7 @@ SESSIONS_PER_PAGE = 20
 @require_http_methods(["GET", "HEAD"])
 def history(request):
     day = local_today(request.user)
-    return page(
+    return pagecache.page(
         request,
         day,
         lambda: history_body(request.user, day, request.GET),
@@ -395,7 +387,7 @@ def history_body(user, day, query):
 def drill_history(request, drill):
     drill = get_object_or_404(Drill, slug=drill)
     day = local_today(request.user)
-    return page(
+    return pagecache.page(
         request,
         day,
         lambda: drill_history_body(request.user, day, drill),
