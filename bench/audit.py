@@ -1,0 +1,368 @@
+"""`make audit`: Lighthouse scores for the signed-in pages, served the way production serves them.
+
+A throwaway SQLite database gets the catalog and a person with twelve weeks of history
+(`manage.py seed_demo`); gunicorn serves it with production settings on a free loopback port;
+the script signs in over HTTP and runs Lighthouse (bench/node_modules, Debian's Chromium, the
+default mobile form factor) on today, history, the log form and the catalog with that session.
+It prints one row of scores per page and, for each category below its target, the audits that
+fail. Exit status 1 when a target is missed.
+
+    .venv/bin/python bench/audit.py [--runs N] [--reports DIR]
+
+Each page is audited three times (`--runs`) and its median run by performance counts, as
+Lighthouse advises: timing varies with whatever else the machine is doing. CHROME_PATH names
+another Chromium; `--reports DIR` keeps Lighthouse's JSON reports.
+"""
+
+import argparse
+import http.cookiejar
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LIGHTHOUSE = ROOT / "bench" / "node_modules" / ".bin" / "lighthouse"
+EMAIL = "audit@hipapp.test"
+TARGETS = {"performance": 0.95, "accessibility": 1.0, "best-practices": 1.0, "seo": 0.9}
+# Chromium runs as root in containers here: no sandbox, no GPU, nothing phoning home.
+CHROME_FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SERVER_START_SECONDS = 30
+
+
+class AuditError(Exception):
+    pass
+
+
+def run(command, env, what):
+    """Run a command quietly; on failure, show its output and stop.
+
+    Interrupted (Ctrl-C, or SIGTERM), the command gets a SIGINT of its own: Lighthouse
+    answers it by closing its Chromium, which runs in a process group of its own.
+    """
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        output, _ = process.communicate()
+    except BaseException:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        raise
+    if process.returncode != 0:
+        raise AuditError(f"{what} failed (exit {process.returncode}):\n{output}")
+    return output
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def django_env(tmp):
+    """Production settings on a throwaway SQLite database, over plain HTTP on loopback."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    env.pop("DATABASE_URL", None)
+    env.update(
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_SECURE_SSL_REDIRECT="false",
+        DJANGO_SECURE_COOKIES="false",
+        DJANGO_SECURE_HSTS_SECONDS="0",
+        DJANGO_SQLITE_PATH=str(tmp / "audit.sqlite3"),
+        DJANGO_STATIC_ROOT=str(tmp / "static"),
+        DJANGO_LOG_LEVEL="WARNING",
+    )
+    return env
+
+
+def prepare(env, password):
+    """Database, catalog, the person and their history, collected static files.
+
+    Returns the slug of a drill on the person's current stage, for the log page.
+    """
+    manage = [sys.executable, "manage.py"]
+    run([*manage, "migrate", "--no-input"], env, "migrate")
+    run([*manage, "load_catalog"], env, "load_catalog")
+    seed = [*manage, "seed_demo", "--weeks", "12", "--email", EMAIL, "--password", password]
+    run([*seed, "--replace"], env, "seed_demo")
+    run([*manage, "collectstatic", "--no-input"], env, "collectstatic")
+    slug = run(
+        [
+            *manage,
+            "shell",
+            "--no-imports",
+            "-c",
+            "from progress.models import FollowedTrack\n"
+            f"followed = FollowedTrack.objects.filter(user__email={EMAIL!r}).current().first()\n"
+            "print(followed.stage.drill.slug if followed else '')",
+        ],
+        env,
+        "finding a drill to log",
+    ).strip()
+    if not slug:
+        raise AuditError(f"seed_demo left {EMAIL} following no track: no drill to log")
+    return slug
+
+
+def start_server(env, port, log_path):
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "hipapp.wsgi",
+        f"--bind=127.0.0.1:{port}",
+        "--workers=2",
+        "--no-control-socket",
+        "--log-level=warning",
+    ]
+    # gunicorn's and Django's logs (a 404 for /robots.txt, say) go to a file, shown on failure.
+    with open(log_path, "w") as log:
+        server = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
+            start_new_session=True,
+        )
+    deadline = time.monotonic() + SERVER_START_SECONDS
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise AuditError(f"gunicorn exited ({server.returncode}):\n{log_path.read_text()}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as reply:
+                if reply.status == 200:
+                    return server
+        except OSError:
+            time.sleep(0.2)
+    stop(server)
+    raise AuditError(f"gunicorn did not answer within {SERVER_START_SECONDS}s")
+
+
+def stop(server):
+    if server.poll() is None:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def sign_in(base, password):
+    """Sign in through the login form; return the session cookie's value."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    with opener.open(f"{base}/accounts/login/") as reply:
+        form = reply.read().decode()
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)
+    if not match:
+        raise AuditError("no CSRF token on the sign-in page")
+    data = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": match[1], "username": EMAIL, "password": password}
+    ).encode()
+    with opener.open(f"{base}/accounts/login/", data=data) as reply:
+        landed = urllib.parse.urlsplit(reply.url).path
+    cookies = {cookie.name: cookie.value for cookie in jar}
+    if "sessionid" not in cookies or landed == "/accounts/login/":
+        raise AuditError(f"signing in as {EMAIL} failed (ended on {landed})")
+    return cookies["sessionid"]
+
+
+def check_page(url, cookie):
+    """The page must answer 200 itself: auditing a redirect to sign-in would be meaningless."""
+    request = urllib.request.Request(url, headers={"Cookie": cookie})
+    try:
+        with urllib.request.urlopen(request) as reply:
+            if reply.url != url:
+                raise AuditError(f"{url} redirected to {reply.url}")
+    except urllib.error.HTTPError as exc:
+        raise AuditError(f"{url} answered {exc.code}") from exc
+
+
+def lighthouse(url, headers_path, report_path, tmp, chrome):
+    profile = Path(tempfile.mkdtemp(prefix="chromium-", dir=tmp))
+    flags = " ".join([*CHROME_FLAGS, f"--user-data-dir={profile}"])
+    command = [
+        str(LIGHTHOUSE),
+        url,
+        "--output=json",
+        f"--output-path={report_path}",
+        "--quiet",
+        f"--only-categories={','.join(TARGETS)}",
+        f"--chrome-flags={flags}",
+        f"--extra-headers={headers_path}",
+    ]
+    # chrome-launcher keeps its own scratch directory under TMPDIR: keep that in ours too.
+    env = {**os.environ, "CHROME_PATH": chrome, "TMPDIR": str(tmp), "PUPPETEER_SKIP_DOWNLOAD": "1"}
+    run(command, env, f"Lighthouse on {url}")
+    shutil.rmtree(profile, ignore_errors=True)
+    report = json.loads(report_path.read_text())
+    if report.get("runtimeError"):
+        raise AuditError(f"Lighthouse on {url}: {report['runtimeError']['message']}")
+    return report
+
+
+def failing_audits(report, category):
+    """Titles of the audits that pull a category down (as Lighthouse's report lists them)."""
+    lines = []
+    for ref in report["categories"][category]["auditRefs"]:
+        audit = report["audits"][ref["id"]]
+        if audit["scoreDisplayMode"] not in {"binary", "numeric", "metricSavings"}:
+            continue
+        if audit["score"] is None or audit["score"] >= 0.9:
+            continue
+        value = f" ({audit['displayValue']})" if audit.get("displayValue") else ""
+        lines.append(f"{audit['title']}{value} [{ref['id']}, score {audit['score']:.2f}]")
+    return lines
+
+
+def performance(report):
+    return report["categories"]["performance"]["score"] or 0
+
+
+def audit(runs, reports_dir):
+    chrome = os.environ.get("CHROME_PATH") or shutil.which("chromium")
+    if not chrome:
+        raise AuditError("no Chromium: install Debian's (`make browser`) or set CHROME_PATH")
+    if not LIGHTHOUSE.exists():
+        raise AuditError("no Lighthouse: run `npm ci --prefix bench`")
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="hipapp-audit-") as tmp_name:
+        tmp = Path(tmp_name)
+        env = django_env(tmp)
+        password = secrets.token_urlsafe(16)
+        slug = prepare(env, password)
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        server = start_server(env, port, tmp / "gunicorn.log")
+        try:
+            cookie = f"sessionid={sign_in(base, password)}"
+            headers_path = tmp / "headers.json"
+            headers_path.write_text(json.dumps({"Cookie": cookie}))
+            pages = {
+                "today": "/today/",
+                "history": "/history/",
+                "log": f"/log/{slug}/",
+                "catalog": "/drills/",
+            }
+            reports = {}
+            for name, path in pages.items():
+                check_page(base + path, cookie)
+                print(f"Lighthouse: {name} ({path}) x{runs}", file=sys.stderr, flush=True)
+                reports[name] = [
+                    lighthouse(
+                        base + path,
+                        headers_path,
+                        (reports_dir or tmp) / f"{name}-{number}.json",
+                        tmp,
+                        chrome,
+                    )
+                    for number in range(1, runs + 1)
+                ]
+        except AuditError:
+            print(f"gunicorn's log:\n{(tmp / 'gunicorn.log').read_text()}", file=sys.stderr)
+            raise
+        finally:
+            stop(server)
+    return pages, reports, time.monotonic() - started
+
+
+def print_results(pages, all_reports, seconds):
+    """Print the score table and what fails; return whether every target was met.
+
+    Each page's row is its median run by performance: the other categories hardly vary,
+    but timing does, with whatever else the machine is doing (Lighthouse's own advice).
+    """
+    reports = {
+        name: sorted(runs, key=performance)[len(runs) // 2] for name, runs in all_reports.items()
+    }
+    width = max(len(f"{name} {path}") for name, path in pages.items())
+    print(f"\n{'page':<{width}}  " + "  ".join(f"{category:>14}" for category in TARGETS))
+    print(f"{'target':<{width}}  " + "  ".join(f"{target:>14.2f}" for target in TARGETS.values()))
+    missed = []
+    for name, path in pages.items():
+        cells = []
+        for category, target in TARGETS.items():
+            score = reports[name]["categories"][category]["score"]
+            below = score is None or score < target
+            if below:
+                missed.append((name, category, score))
+            shown = "error" if score is None else f"{score:.2f}"
+            cells.append(f"{shown + (' *' if below else '  '):>14}")
+        print(f"{name + ' ' + path:<{width}}  " + "  ".join(cells))
+    runs = len(next(iter(all_reports.values())))
+    print(f"(* below target; the median of {runs} runs a page; {seconds:.0f}s in all)")
+    if runs > 1:
+        for name, page_runs in all_reports.items():
+            scores = " ".join(f"{performance(report):.2f}" for report in page_runs)
+            print(f"  {name} performance, run by run: {scores}")
+    print("Every target is met." if not missed else f"{len(missed)} scores below target.")
+    for name, category, score in missed:
+        print(f"\n{name}: {category} {score} is below {TARGETS[category]}")
+        for line in failing_audits(reports[name], category) or ["(no single audit fails)"]:
+            print(f"  - {line}")
+    return not missed
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--runs", type=int, default=3, help="Lighthouse runs a page; the median counts (3)"
+    )
+    parser.add_argument("--reports", type=Path, help="keep Lighthouse's JSON reports here")
+    args = parser.parse_args()
+    if args.runs < 1:
+        parser.error("--runs must be 1 or more")
+    if args.reports:
+        args.reports = args.reports.resolve()
+        args.reports.mkdir(parents=True, exist_ok=True)
+    # `kill` (SIGTERM) unwinds like Ctrl-C does, so gunicorn is stopped and temp files go.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    try:
+        pages, reports, seconds = audit(args.runs, args.reports)
+    except AuditError as exc:
+        print(f"audit: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 0 if print_results(pages, reports, seconds) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
