@@ -28,8 +28,9 @@ CSRF_MARK = "csrf-token-of-the-request-showing-this-page"
 MESSAGES_MARK = mark_safe("<!-- messages of the request showing this page -->")
 
 
-def page(request, day, build, title, description=""):
-    """base.html around build()'s (template, context), from the cache when nothing changed."""
+def page(request, day, build):
+    """base.html around build()'s (template, context), from the cache when nothing changed.
+    The context gives the page's title and may give its description."""
     user = request.user
     address = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
     key = f"page:{user.pk}:{user.revision}:{day.isoformat()}:{address}"
@@ -45,8 +46,6 @@ def page(request, day, build, title, description=""):
         template, context = build()
         context |= {
             "body_template": template,
-            "title": title,
-            "description": description,
             "csrf_token": CSRF_MARK,
             "messages_mark": MESSAGES_MARK,
         }

@@ -37,7 +37,7 @@ def local_today(user):
 @require_http_methods(["GET", "HEAD"])
 def today(request):
     day = local_today(request.user)
-    return pagecache.page(request, day, lambda: today_body(request.user, day), "Today")
+    return pagecache.page(request, day, lambda: today_body(request.user, day))
 
 
 def today_body(user, day):
@@ -46,7 +46,8 @@ def today_body(user, day):
     followed = list(FollowedTrack.objects.for_user(user).current())
     if not followed:
         tracks = Track.objects.with_stages()
-        return "progress/onboarding.html", {"tracks": tracks, "suggested": SUGGESTED_TRACKS}
+        context = {"title": "Today", "tracks": tracks, "suggested": SUGGESTED_TRACKS}
+        return "progress/onboarding.html", context
     cards = progression.track_cards(user, day, followed)
     done = list(TrainingSession.objects.for_user(user).filter(day=day).select_related("drill"))
     week_start = day - timedelta(days=day.weekday())
@@ -63,6 +64,7 @@ def today_body(user, day):
         warmups = list(Drill.objects.standalone().order_by("slug"))
         off_day_drill = warmups[day.toordinal() % len(warmups)] if warmups else None
     return "progress/today.html", {
+        "title": "Today",
         "today": day,
         "cards": cards,
         "done": done,
@@ -325,14 +327,7 @@ SESSIONS_PER_PAGE = 20
 @require_http_methods(["GET", "HEAD"])
 def history(request):
     day = local_today(request.user)
-    return pagecache.page(
-        request,
-        day,
-        lambda: history_body(request.user, day, request.GET),
-        "History",
-        "Your Hipapp history: stages reached, training days over the last year, streaks, "
-        "and every session you logged.",
-    )
+    return pagecache.page(request, day, lambda: history_body(request.user, day, request.GET))
 
 
 def history_body(user, day, query):
@@ -370,6 +365,9 @@ def history_body(user, day, query):
     return (
         "progress/history.html",
         {
+            "title": "History",
+            "description": "Your Hipapp history: stages reached, training days over the last "
+            "year, streaks, and every session you logged.",
             "today": day,
             "timelines": timelines,
             "heat": heat,
@@ -385,20 +383,14 @@ def history_body(user, day, query):
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def drill_history(request, drill):
-    drill = get_object_or_404(Drill, slug=drill)
     day = local_today(request.user)
-    return pagecache.page(
-        request,
-        day,
-        lambda: drill_history_body(request.user, day, drill),
-        f"{drill.name}: your history",
-        f"How your {drill.name} sessions have gone over time, with your stage changes marked.",
-    )
+    return pagecache.page(request, day, lambda: drill_history_body(request.user, day, drill))
 
 
-def drill_history_body(user, day, drill):
-    # Queries: the last twelve weeks' sessions (1), all weeks summed up by the database (1),
-    # the person's stage changes to or from this drill (1).
+def drill_history_body(user, day, slug):
+    # Queries: the drill (1), the last twelve weeks' sessions (1), all weeks summed up by the
+    # database (1), the person's stage changes to or from this drill (1).
+    drill = get_object_or_404(Drill, slug=slug)
     unit = "s" if drill.is_timed else "reps"
     recent_from = day - timedelta(weeks=hist.RECENT_WEEKS) + timedelta(days=1)
     value = Max("sets__seconds") if drill.is_timed else Sum("sets__reps")
@@ -464,6 +456,9 @@ def drill_history_body(user, day, drill):
     return (
         "progress/drill_history.html",
         {
+            "title": f"{drill.name}: your history",
+            "description": f"How your {drill.name} sessions have gone over time, with your "
+            "stage changes marked.",
             "drill": drill,
             "today": day,
             "unit": unit,
