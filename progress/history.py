@@ -82,6 +82,8 @@ def _heat_svg(counts: dict[date, int], first: date, weeks: int, today: date, ide
     parts = [
         f'<svg class="heat-map" viewBox="0 0 {width} {height}" role="img" '
         f'aria-labelledby="{ident}-title"><title id="{ident}-title">{title}</title>'
+        # One cell drawn once and used for every day: a year of days is most of the page.
+        f'<defs><rect id="{ident}-day" width="{CELL}" height="{CELL}" rx="2"/></defs>'
     ]
     for row, name in ((0, "Mon"), (2, "Wed"), (4, "Fri"), (6, "Sun")):
         y = TOP + row * PITCH + CELL - 3
@@ -102,9 +104,8 @@ def _heat_svg(counts: dict[date, int], first: date, weeks: int, today: date, ide
             count = counts.get(day, 0)
             sessions = plural(count, "session") if count else "no training"
             parts.append(
-                f'<rect class="heat-{level(count)}" x="{x}" y="{TOP + row * PITCH}" '
-                f'width="{CELL}" height="{CELL}" rx="2"><title>{long_day(day)}: {sessions}'
-                "</title></rect>"
+                f'<use href="#{ident}-day" x="{x}" y="{TOP + row * PITCH}" class="d{level(count)}">'
+                f"<title>{long_day(day)}: {sessions}</title></use>"
             )
     parts.append("</svg>")
     return "".join(parts)

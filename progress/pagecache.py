@@ -12,6 +12,7 @@ on the way out.
 """
 
 import hashlib
+import re
 import uuid
 
 from django.contrib.messages import get_messages
@@ -23,6 +24,7 @@ from django.utils.safestring import mark_safe
 
 from exercises.revision import KEY as CATALOG_KEY
 
+BETWEEN_TAGS = re.compile(r">\s{2,}<")  # template indentation: one space shows the same
 PAGE_SECONDS = 24 * 60 * 60  # a day at most; the local day is in the key anyway
 CSRF_MARK = "csrf-token-of-the-request-showing-this-page"
 MESSAGES_MARK = mark_safe("<!-- messages of the request showing this page -->")
@@ -49,7 +51,7 @@ def page(request, day, build):
             "csrf_token": CSRF_MARK,
             "messages_mark": MESSAGES_MARK,
         }
-        html = render_to_string("progress/page.html", context, request)
+        html = BETWEEN_TAGS.sub("> <", render_to_string("progress/page.html", context, request))
         cache.set(key, (catalog, html), PAGE_SECONDS)
     messages = get_messages(request)
     shown = render_to_string("includes/messages.html", {"messages": messages}) if messages else ""

@@ -77,7 +77,7 @@ def test_the_heat_map_is_a_year_of_weeks_from_monday_to_the_day_holding_today():
     assert start.weekday() == 0
     assert history.week_start(TODAY) - start == timedelta(weeks=52)
     heat = history.heat_map({TODAY: 2, start: 1, start - timedelta(days=1): 5}, TODAY)
-    cells = "".join(heat.halves).count("<rect")
+    cells = "".join(heat.halves).count("<use")
     assert cells == (TODAY - start).days + 1  # no cells for the days after today
     assert heat.training_days == 2 and heat.sessions == 3  # the day before the map is left out
     assert "Wed 18 Nov 2026: 2 sessions" in heat.halves[1]
@@ -169,7 +169,7 @@ def test_the_heat_map_and_streaks_show_training_days(client, catalog, alice, fro
     assert "Wed 18 Nov 2026: 2 sessions" in html
     assert "Tue 17 Nov 2026: 1 session<" in html
     assert "Sun 8 Nov 2026: no training" in html
-    assert 'class="heat-2"' in html and "heat-1" in html
+    assert 'class="d2"' in html and 'class="d1"' in html
     page = text(response)
     assert "10 training days and 11 sessions in the last twelve months." in page
     assert "November 2026: 10 training days, 11 sessions" in page
