@@ -607,8 +607,9 @@ def summarize(run, t0, t_end, signin_failures, throttle_failure, stuck, seeded):
 
     # 5xx and dropped connections, inside and outside the window.
     bad = [r for r in run.records if is_failure(r.status)]
-    inside = [r for r in bad if r.end >= window[0] and r.start <= window[1]]
-    outside = [r for r in bad if not (r.end >= window[0] and r.start <= window[1])]
+    overlaps = [r.end >= window[0] and r.start <= window[1] for r in bad]
+    inside = [r for r, overlap in zip(bad, overlaps, strict=True) if overlap]
+    outside = [r for r, overlap in zip(bad, overlaps, strict=True) if not overlap]
     print()
     print(f"5xx or no answer inside the restart window: {len(inside)}")
     print(f"5xx or no answer outside it: {len(outside)}")

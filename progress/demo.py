@@ -52,7 +52,6 @@ NOTES = [
 ]
 PAIN_NOTES = ["Front of the hip was sore.", "Pinching at the top of the lift.", "Groin ached."]
 
-EVALUATED_WEEKS = rules.LOOKBACK_WEEKS  # the rule reads no more of a stage than this
 PAIN_DAY_CHANCE = 0.035  # a session with pain 4-5 out of the blue: the rule holds
 NOTE_CHANCE = 0.05
 WARM_UP_CHANCE = 0.2
@@ -296,7 +295,7 @@ class History:
         """Ask the rule at the end of a training day; move the next day when it says so."""
         row = following.row
         stage = row.stage
-        since = max(row.stage_started, day - timedelta(weeks=EVALUATED_WEEKS, days=-1))
+        since = rules.lookback_start(row.stage_started, day)  # what the rule reads, no more
         days = self.log_days[stage.drill_id]
         recent = self.logs[stage.drill_id][bisect_left(days, since) :]
         verdict = rules.evaluate(self.catalog.specs[stage.pk], row.stage_started, recent, day)

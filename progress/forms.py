@@ -1,4 +1,5 @@
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django import forms
 
@@ -184,8 +185,4 @@ class HistoryFilterForm(forms.Form):
         """The filter's query string, for the pagination links."""
         if not self.is_bound or not self.is_valid():
             return ""
-        return "&".join(
-            f"{name}={self.cleaned_data[name]}"
-            for name in ("track", "drill")
-            if self.cleaned_data[name]
-        )
+        return urlencode({name: value for name, value in self.cleaned_data.items() if value})

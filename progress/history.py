@@ -9,7 +9,7 @@ cost more than the rest of the page.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from html import escape
 
@@ -169,7 +169,7 @@ class Streaks:
 
 @dataclass(frozen=True)
 class Adherence:
-    weeks: tuple[WeekAdherence, ...] = field(default=())  # newest first
+    weeks: tuple[WeekAdherence, ...] = ()  # newest first
     streaks: Streaks = Streaks(0, 0, 0)
 
     @property
@@ -281,7 +281,7 @@ PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 40, 14, 16, 30
 def nice_ceiling(value: float) -> int:
     """The top of a scale with four gridlines: four times the smallest step (1, 1.5, 2, 2.5 or 5
     times a power of ten, at least 1) that reaches value. 33 reps gives 40: lines every 10."""
-    magnitude = 10 ** max(0, math.floor(math.log10(max(value, 1) / 4))) if value > 4 else 1
+    magnitude = 10 ** math.floor(math.log10(value / 4)) if value > 40 else 1
     steps = (1, 1.5, 2, 2.5, 5, 10)
     return next(round(4 * s * magnitude) for s in steps if 4 * s * magnitude >= value)
 

@@ -117,8 +117,8 @@ def onboard(request):
 @transaction.atomic
 def follow(request, track_slug):
     track = get_object_or_404(Track, slug=track_slug)
-    request.user.data_changed()
     if start_track(request.user, track, local_today(request.user), "Started from the catalog."):
+        request.user.data_changed()
         messages.success(request, f"You are following {track.name}. Stage 1 starts today.")
     else:
         messages.error(request, f"{track.name} has no stages yet.")
