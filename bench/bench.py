@@ -221,9 +221,26 @@ def manage(*args):
         fail(f"manage.py {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
 
 
+def create_postgres_database(url: str):
+    """The scratch database named by DATABASE_URL, created on its server if it is not there."""
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    server = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(server, autocommit=True) as conn:
+        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not found:
+            say(f"Creating the PostgreSQL database {name}")
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
 def build_database():
-    database = os.environ.get("DATABASE_URL") or "a temporary SQLite file"
-    say(f"Building the database in {database}")
+    url = os.environ.get("DATABASE_URL")
+    say(f"Building the database in {url or 'a temporary SQLite file'}")
+    if url:
+        create_postgres_database(url)
     manage("migrate", "--no-input")
     manage("load_catalog")
     for person, crowd in zip(PEOPLE, [CROWD, 0], strict=True):
