@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from .forms import DeleteAccountForm, SettingsForm, SignupForm
 
-AUTH_BACKEND = "django.contrib.auth.backends.ModelBackend"
+AUTH_BACKEND = "accounts.backends.SessionOwnerBackend"
 
 
 @require_http_methods(["GET", "POST"])

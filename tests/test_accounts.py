@@ -104,6 +104,21 @@ def test_changing_the_password_signs_out_the_other_sessions_only(alice):
     assert phone.get("/account/").status_code == 302
 
 
+def test_a_person_staff_switch_off_is_signed_out_at_their_next_request(client, alice):
+    sign_in(client, alice.email)
+    assert client.get("/account/").status_code == 200
+    User.objects.filter(pk=alice.pk).update(is_active=False)
+    assert client.get("/account/")["Location"].startswith("/accounts/login/")
+
+
+def test_a_browser_signed_in_as_someone_else_shows_them(client, alice, bob):
+    client.force_login(alice)
+    assert alice.email in client.get("/account/").content.decode()
+    client.force_login(bob)
+    page = client.get("/account/").content.decode()
+    assert bob.email in page and alice.email not in page
+
+
 def test_password_reset_sends_a_link_that_sets_a_new_password(client, alice):
     client.post("/accounts/password/reset/", {"email": "alice@example.com"})
     assert len(mail.outbox) == 1

@@ -330,10 +330,10 @@ def test_today_runs_a_fixed_number_of_queries_however_long_the_history(client, c
             hit_target(alice, f, date(2026, 1, 5) + timedelta(days=n))
     catalog_changed()
     client.force_login(alice)
-    # Built: session, person, the cache read (3); followed tracks, the stage sessions and
-    # their sets, today's sessions, this week's days, the stand-alone drills on a rest day
-    # (5 or 6); the cache write (5: count, savepoint, look-up, insert, release).
-    # From the cache: session, person, the cache read (3).
+    # Built: the session with its person, the cache read (2); followed tracks, the stage
+    # sessions and their sets, today's sessions, this week's days, the stand-alone drills on
+    # a rest day (5 or 6); the cache write (5: count, savepoint, look-up, insert, release).
+    # From the cache: the session with its person, the cache read (2).
     small = [count_queries(client, "/today/"), count_queries(client, "/today/")]
     for n in range(7, 70):  # ten weeks of history
         for f in followed:
@@ -341,7 +341,7 @@ def test_today_runs_a_fixed_number_of_queries_however_long_the_history(client, c
     alice.data_changed()
     large = [count_queries(client, "/today/"), count_queries(client, "/today/")]
     assert small == large
-    assert large[0] <= 3 + 6 + 5 and large[1] == 3
+    assert large[0] <= 2 + 6 + 5 and large[1] == 2
 
 
 def test_a_track_can_be_followed_from_the_catalog(client, catalog, alice):
@@ -389,11 +389,11 @@ def test_log_and_account_pages_run_a_fixed_number_of_queries(
 ):
     followed = follow(alice, "psoas-control", date(2026, 1, 5))
     client.force_login(alice)
-    # log: session, user, drill, last session, its sets; export: session, user, followed
-    # tracks, stage changes, sessions, their sets.
-    with django_assert_max_num_queries(6):
+    # log: the session with its person, drill, last session, its sets; export: the session
+    # with its person, followed tracks, stage changes, sessions, their sets.
+    with django_assert_max_num_queries(5):
         client.get(url)
     for n in range(60):
         hit_target(alice, followed, date(2026, 1, 5) + timedelta(days=n))
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(5):
         client.get(url)
