@@ -4,7 +4,7 @@ import zoneinfo
 from functools import cache
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
-from django.contrib.sessions.base_session import AbstractBaseSession, BaseSessionManager
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models.functions import Lower
@@ -113,17 +113,10 @@ class User(AbstractUser):
             return zoneinfo.ZoneInfo("UTC")
 
 
-class UserSessionManager(BaseSessionManager):
-    def get_queryset(self):
-        return super().get_queryset().select_related("user")  # one query for both
-
-
 class UserSession(AbstractBaseSession):
     """A signed-in session, tied to its person (see accounts.sessions)."""
 
     user = models.ForeignKey(User, null=True, on_delete=models.CASCADE, related_name="+")
-
-    objects = UserSessionManager()
 
     @classmethod
     def get_session_store_class(cls):

@@ -4,6 +4,7 @@ import csv
 import io
 import json
 import re
+from datetime import timedelta
 
 import pytest
 from django.apps import apps
@@ -12,7 +13,9 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.db import models
 from django.test import Client
+from django.utils import timezone
 
+from accounts.models import UserSession
 from tests.conftest import PASSWORD
 
 User = get_user_model()
@@ -108,6 +111,13 @@ def test_a_person_staff_switch_off_is_signed_out_at_their_next_request(client, a
     sign_in(client, alice.email)
     assert client.get("/account/").status_code == 200
     User.objects.filter(pk=alice.pk).update(is_active=False)
+    assert client.get("/account/")["Location"].startswith("/accounts/login/")
+
+
+def test_an_expired_session_signs_the_person_out(client, alice):
+    sign_in(client, alice.email)
+    assert client.get("/account/").status_code == 200
+    UserSession.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
     assert client.get("/account/")["Location"].startswith("/accounts/login/")
 
 
