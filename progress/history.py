@@ -37,6 +37,14 @@ def long_day(day: date) -> str:
     return f"{day:%a} {day.day} {day:%b %Y}"
 
 
+def week_of(day: date) -> str:
+    return f"Week of {day.day} {day:%b %Y}"
+
+
+def month_of(day: date) -> str:
+    return f"{day:%B %Y}"
+
+
 # --- heat map ----------------------------------------------------------------------------------
 
 
@@ -274,6 +282,55 @@ class Mark:
     up: bool
 
 
+MAX_WEEKLY_POINTS = 104  # two years of weeks; a longer history is charted month by month
+
+
+@dataclass(frozen=True)
+class Total:
+    """One drill's sets in the part of a week that falls in one month, as the database sums them."""
+
+    week: date  # its Monday
+    month: date  # its first day
+    best: int  # the longest hold, in seconds
+    reps: int
+    sessions: int
+    pain: int  # the highest
+
+
+def long_series(totals: list[Total], timed: bool) -> tuple[str, list[Point]]:
+    """The long chart: ("week", a point a week), or ("month", a point a month) once there are
+    more weeks than MAX_WEEKLY_POINTS, so the page stays the same size however long the
+    history. Each point is the best hold, or the average reps per session."""
+    period = "week"
+    merged = _merge(totals, "week")
+    if len(merged) > MAX_WEEKLY_POINTS:
+        period, merged = "month", _merge(totals, "month")
+    return period, [
+        Point(start, t.best if timed else round(t.reps / t.sessions, 1), t.pain, t.sessions)
+        for start, t in merged.items()
+    ]
+
+
+def _merge(totals: list[Total], period: str) -> dict[date, Total]:
+    merged: dict[date, Total] = {}
+    for t in totals:
+        start = getattr(t, period)
+        m = merged.get(start)
+        merged[start] = (
+            t
+            if m is None
+            else Total(
+                m.week,
+                m.month,
+                max(m.best, t.best),
+                m.reps + t.reps,
+                m.sessions + t.sessions,
+                max(m.pain, t.pain),
+            )
+        )
+    return merged
+
+
 W, H = 400, 220
 PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 40, 14, 16, 30
 
@@ -298,8 +355,10 @@ def line_chart(
     ident: str,
     first: date,
     last: date,
+    point_label=long_day,
 ) -> str:
-    """A line chart of points over [first, last] with stage changes drawn as dashed lines."""
+    """A line chart of points over [first, last] with stage changes drawn as dashed lines.
+    Each point's tooltip names its day with point_label."""
     span = max((last - first).days, 1)
     top = nice_ceiling(max((p.value for p in points), default=1))
     plot_w, plot_h = W - PAD_LEFT - PAD_RIGHT, H - PAD_TOP - PAD_BOTTOM
@@ -351,7 +410,7 @@ def line_chart(
         radius = 4.5 if pain else 3
         parts.append(
             f'<circle class="chart-point{pain}" cx="{x(p.day)}" cy="{y(p.value)}" r="{radius}">'
-            f"<title>{long_day(p.day)}: {_number(p.value)} {unit}, pain {p.pain}/10</title>"
+            f"<title>{point_label(p.day)}: {_number(p.value)} {unit}, pain {p.pain}/10</title>"
             "</circle>"
         )
     parts.append("</svg>")

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
-from django.db.models.functions import TruncWeek
+from django.db.models.functions import TruncMonth, TruncWeek
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -402,11 +402,12 @@ def drill_history_body(user, day, slug):
         .values("pk", "day", "pain")
         .annotate(value=value)
     ]
-    weeks = (
+    # Summed by week and by month at once: a week that spans two months is two rows.
+    sums = (
         SetEntry.objects.filter(session__user=user, session__drill=drill, session__day__lte=day)
-        .annotate(week=TruncWeek("session__day"))
-        .order_by("week")
-        .values("week")
+        .annotate(week=TruncWeek("session__day"), month=TruncMonth("session__day"))
+        .order_by("week", "month")
+        .values("week", "month")
         .annotate(
             best=Max("seconds"),
             reps=Sum("reps"),
@@ -414,17 +415,11 @@ def drill_history_body(user, day, slug):
             pain=Max("session__pain"),
         )
     )
-    weekly = [
-        hist.Point(
-            row["week"],
-            (row["best"] or 0)
-            if drill.is_timed
-            else round((row["reps"] or 0) / row["sessions"], 1),
-            row["pain"],
-            row["sessions"],
-        )
-        for row in weeks
+    totals = [
+        hist.Total(r["week"], r["month"], r["best"] or 0, r["reps"] or 0, r["sessions"], r["pain"])
+        for r in sums
     ]
+    period, long_points = hist.long_series(totals, drill.is_timed)
     marks = [
         hist.Mark(change.day, f"Stage {change.to_stage.position}", change.kind != "step_back")
         for change in StageChange.objects.filter(followed__user=user)
@@ -442,16 +437,17 @@ def drill_history_body(user, day, slug):
         day,
     )
     long_chart = None
-    if weekly and weekly[0].day < recent_from:
+    if long_points and long_points[0].day < recent_from:
         long_chart = hist.line_chart(
-            weekly,
+            long_points,
             marks,
             unit,
             f"{drill.name}, {'best hold' if drill.is_timed else 'average reps per session'} "
-            f"per week since {weekly[0].day:%B %Y}",
-            "weekly",
-            weekly[0].day,
-            hist.week_start(day),
+            f"per {period} since {long_points[0].day:%B %Y}",
+            "long",
+            long_points[0].day,
+            hist.week_start(day) if period == "week" else day.replace(day=1),
+            hist.week_of if period == "week" else hist.month_of,
         )
     return (
         "progress/drill_history.html",
@@ -465,10 +461,11 @@ def drill_history_body(user, day, slug):
             "measure": measure,
             "recent": recent,
             "recent_from": recent_from,
-            "weekly": weekly,
+            "period": period,
+            "long_points": long_points,
             "chart": chart,
             "long_chart": long_chart,
             "marks": marks,
-            "total_sessions": sum(p.sessions for p in weekly),
+            "total_sessions": sum(t.sessions for t in totals),
         },
     )

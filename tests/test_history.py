@@ -298,8 +298,47 @@ def test_a_long_history_is_charted_week_by_week_as_well(client, catalog, alice, 
     # Eight sessions that week: seven of 22 reps, one of 4.
     assert f"{week:%b} {week.day}, 2026 19.8 8 0/10" in page
     html = response.content.decode()
-    weekly_chart = html[html.index('id="weekly-title"') :]
+    weekly_chart = html[html.index('id="long-title"') :]
     assert weekly_chart.count("<circle") == 31
+
+
+def daily_totals(first, last, reps=10):
+    """What the database sums for one session a day of `reps` reps: a row per week and month."""
+    rows = {}
+    for day in daily(first, last):
+        key = (history.week_start(day), day.replace(day=1))
+        rows[key] = rows.get(key, 0) + 1
+    return [history.Total(w, m, 0, reps * n, n, 0) for (w, m), n in sorted(rows.items())]
+
+
+def test_two_years_of_weeks_are_charted_week_by_week_with_weeks_across_months_whole():
+    # Mon 28 Sep to Sun 4 Oct 2026 is one week in two months: one point, seven sessions.
+    period, points = history.long_series(daily_totals(date(2024, 10, 7), date(2026, 10, 4)), False)
+    assert period == "week" and len(points) == history.MAX_WEEKLY_POINTS
+    assert points[-1] == history.Point(date(2026, 9, 28), 10.0, 0, 7)
+
+
+def test_a_longer_history_is_charted_month_by_month_with_each_day_in_its_own_month():
+    period, points = history.long_series(daily_totals(date(2023, 10, 2), date(2026, 10, 4)), False)
+    assert period == "month" and len(points) == 37
+    assert points[0] == history.Point(date(2023, 10, 1), 10.0, 0, 30)  # from Monday the 2nd
+    assert points[-2:] == [
+        history.Point(date(2026, 9, 1), 10.0, 0, 30),
+        history.Point(date(2026, 10, 1), 10.0, 0, 4),
+    ]
+
+
+def test_three_years_of_a_drill_are_charted_month_by_month(client, catalog, alice, frozen):
+    drill = Drill.objects.get(slug="back-flattening")
+    sessions(alice, drill, daily(TODAY - timedelta(weeks=156), TODAY), values=(10, 12))
+    client.force_login(alice)
+    response = client.get(f"/history/{drill.slug}/")
+    page = text(response)
+    assert "Month by month since Nov 2023" in page
+    assert "October 2026 22 31 0/10" in page  # the numbers: reps per session, sessions, pain
+    html = response.content.decode()
+    assert "<title>October 2026: 22 reps, pain 0/10</title>" in html
+    assert html[html.index('id="long-title"') :].count("<circle") == 37
 
 
 def test_an_unknown_drill_is_a_404(client, catalog, alice):
