@@ -59,7 +59,7 @@ class User(AbstractUser):
         help_text="How many days a week you plan to train.",
     )
     # Bumped by every change to what the person logged, followed or set; cached pages built
-    # before it are not shown again (progress/pagecache.py).
+    # before it are not shown again (hipapp/pagecache.py).
     revision = models.PositiveIntegerField(default=0, editable=False)
 
     USERNAME_FIELD = "email"

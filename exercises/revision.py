@@ -1,5 +1,5 @@
 """The catalog's revision: a token in the shared cache that changes whenever staff change the
-catalog, so pages cached with an older catalog are rebuilt (progress/pagecache.py)."""
+catalog, so pages cached with an older catalog are rebuilt (hipapp/pagecache.py)."""
 
 import uuid
 

@@ -12,9 +12,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from exercises.models import Drill, Stage, Track
+from hipapp import pagecache
 
 from . import history as hist
-from . import pagecache, progression
+from . import progression
 from .forms import HistoryFilterForm, SessionForm, SetFormSet
 from .models import FollowedTrack, SetEntry, StageChange, TrainingSession
 

@@ -393,6 +393,9 @@ def test_history_pages_run_the_same_queries_for_a_week_as_for_three_years(
 def test_cached_pages_show_each_change_at_once(client, catalog, alice, staff, frozen):
     followed = follow(alice, "psoas-control", TODAY - timedelta(weeks=1))
     drill = followed.stage.drill
+    visitor = client.__class__()
+    assert drill.name in text(visitor.get("/drills/"))
+    assert drill.name in text(visitor.get(f"/drills/{drill.slug}/"))
     client.force_login(alice)
     assert "No sessions logged yet." in text(client.get("/history/"))
     client.post(f"/log/{drill.slug}/", {"prescribed": "", "token": str(uuid.uuid4())})
@@ -409,6 +412,8 @@ def test_cached_pages_show_each_change_at_once(client, catalog, alice, staff, fr
     assert response.status_code == 302
     client.force_login(alice)
     assert "Stage 1 of 4: Pelvic tilt, flat back" in text(client.get("/history/"))
+    assert "Pelvic tilt, flat back" in text(visitor.get("/drills/"))
+    assert "Pelvic tilt, flat back" in text(visitor.get(f"/drills/{drill.slug}/"))
 
 
 def test_forms_on_a_cached_page_carry_the_token_of_the_request_showing_it(catalog, alice, frozen):

@@ -1,10 +1,11 @@
-"""A person's pages, cached until their data, the catalog or their day changes.
+"""Pages cached whole until the person's data, the catalog or their day changes.
 
-Today and history are the pages people open most and the dearest to build. They are cached
-whole in the shared cache under a key made of the person, their revision (bumped by every
-change to what they logged, followed or set: User.data_changed), their local day, the address
-with its query string, and the catalog's revision (bumped by staff edits: exercises.revision).
-A hit costs one cache read instead of the page's queries and rendering.
+Today, history and the catalog are the pages people open most. They are cached whole in the
+shared cache under a key made of the person (or "visitor" for everyone signed out), their
+revision (bumped by every change to what they logged, followed or set: User.data_changed),
+their local day, the address with its query string, and the catalog's revision (bumped by
+staff edits: exercises.revision). A hit costs one cache read instead of the page's queries and
+rendering.
 
 Two things belong to the request showing a page, not to the one that built it: the CSRF token
 in its forms and the messages on top. The page is built with markers in their place, swapped
@@ -34,8 +35,9 @@ def page(request, day, build):
     """base.html around build()'s (template, context), from the cache when nothing changed.
     The context gives the page's title and may give its description."""
     user = request.user
+    owner = f"{user.pk}:{user.revision}" if user.is_authenticated else "visitor"
     address = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    key = f"page:{user.pk}:{user.revision}:{day.isoformat()}:{address}"
+    key = f"page:{owner}:{day.isoformat()}:{address}"
     found = cache.get_many([key, CATALOG_KEY])
     catalog = found.get(CATALOG_KEY)
     if catalog is None:  # never set, or evicted: start a new revision, which misses everything
@@ -51,10 +53,10 @@ def page(request, day, build):
             "csrf_token": CSRF_MARK,
             "messages_mark": MESSAGES_MARK,
         }
-        html = BETWEEN_TAGS.sub("> <", render_to_string("progress/page.html", context, request))
+        html = BETWEEN_TAGS.sub("> <", render_to_string("page.html", context, request))
         cache.set(key, (catalog, html), PAGE_SECONDS)
     messages = get_messages(request)
     shown = render_to_string("includes/messages.html", {"messages": messages}) if messages else ""
-    return HttpResponse(
-        html.replace(CSRF_MARK, get_token(request)).replace(MESSAGES_MARK, shown, 1)
-    )
+    if CSRF_MARK in html:  # only pages with a form: a visitor's catalog sets no CSRF cookie
+        html = html.replace(CSRF_MARK, get_token(request))
+    return HttpResponse(html.replace(MESSAGES_MARK, shown, 1))
