@@ -136,8 +136,11 @@ class BaseSetFormSet(forms.BaseInlineFormSet):
         for position, entry in enumerate(kept, start=1):
             entry.position = position
             entry.session = self.instance
-            if commit:
-                entry.save()
+        if commit:
+            for entry in kept:
+                if not entry._state.adding:
+                    entry.save()
+            self.model.objects.bulk_create([entry for entry in kept if entry._state.adding])
         return instances
 
 

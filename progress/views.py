@@ -229,13 +229,6 @@ def log(request, drill):
             return redirect("today")
         if "prescribed" in request.POST:
             return log_as_prescribed(request, drill, day, token)
-    last = (
-        TrainingSession.objects.for_user(user)
-        .filter(drill=drill)
-        .prefetch_related("sets")
-        .order_by("-day", "-created_at")
-        .first()
-    )
     form = SessionForm(
         request.POST or None,
         today=day,
@@ -244,14 +237,21 @@ def log(request, drill):
     if request.method == "POST":
         # No initial values here: a prefilled set sent back unchanged is still a set.
         formset = SetFormSet(request.POST, drill=drill, instance=TrainingSession())
-    else:
+        if form.is_valid() and formset.is_valid():
+            session, _ = save_session(form, formset, user, drill)
+            messages.success(request, f"Logged {drill.name} for {session.day:%A, %b %-d}.")
+            return redirect("today")
+    last = (
+        TrainingSession.objects.for_user(user)
+        .filter(drill=drill)
+        .prefetch_related("sets")
+        .order_by("-day", "-created_at")
+        .first()
+    )
+    if request.method == "GET":
         initial = initial_sets(drill, last)
         formset = SetFormSet(drill=drill, instance=TrainingSession(), initial=initial)
         formset.extra = max(0, len(initial) - formset.min_num)
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        session, _ = save_session(form, formset, user, drill)
-        messages.success(request, f"Logged {drill.name} for {session.day:%A, %b %-d}.")
-        return redirect("today")
     return render(
         request,
         "progress/log.html",

@@ -397,3 +397,19 @@ def test_log_and_account_pages_run_a_fixed_number_of_queries(
         hit_target(alice, followed, date(2026, 1, 5) + timedelta(days=n))
     with django_assert_max_num_queries(5):
         client.get(url)
+
+
+def test_logging_costs_the_same_queries_for_one_set_as_for_six(client, catalog, alice):
+    client.force_login(alice)
+    counts = []
+    for sets in (1, 6):
+        data = log_form(**{"sets-TOTAL_FORMS": str(sets)})
+        data |= {f"sets-{n}-reps": "8" for n in range(sets)}
+        data |= {f"sets-{n}-side": "both" for n in range(sets)}
+        with CaptureQueriesContext(connection) as queries:
+            assert client.post("/log/band-hurdle-hold/", data)["Location"] == "/today/"
+        counts.append(len(queries))
+    assert [s.sets.count() for s in TrainingSession.objects.order_by("pk")] == [1, 6]
+    # The session with its person, the drill, the token check (3); a savepoint, the session,
+    # its sets in one insert, the person's revision, the release (5).
+    assert counts == [3 + 5, 3 + 5]
