@@ -158,7 +158,12 @@ def test_settings_save_display_name_time_zone_and_training_days(client, alice):
     assert response["Location"] == "/account/"
     alice.refresh_from_db()
     assert (alice.display_name, alice.time_zone, alice.days_per_week) == ("Al", "Asia/Tokyo", 4)
-    assert "Your settings are saved" in client.get("/account/").content.decode()
+    page = client.get("/account/").content.decode()
+    assert "Your settings are saved" in page
+    zones = re.findall(r"<option value=\"([^\"]+)\"( selected)?>([^<]+)</option>", page)
+    assert [zone for zone, chosen, _ in zones if chosen] == ["Asia/Tokyo"]
+    assert ("America/Argentina/Buenos_Aires", "", "America/Argentina/Buenos Aires") in zones
+    assert len(zones) > 400
 
 
 @pytest.mark.parametrize(
