@@ -1,34 +1,12 @@
-from html import escape
-
 from django import forms
 from django.contrib.auth.forms import AdminUserCreationForm, AuthenticationForm, UserCreationForm
-from django.forms.utils import flatatt
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 
 from .models import User, time_zone_names
 
 TIME_ZONE_CHOICES = [(name, name.replace("_", " ")) for name in time_zone_names()]
 
 
-class LongSelect(forms.Select):
-    """A Select whose options are written in Python: the same markup as Django's, without a
-    template include per option, which for some 600 time zones cost 20 ms a page."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        chosen = set(self.format_value(value))
-        options = "".join(
-            f'<option value="{escape(str(key))}"{" selected" if str(key) in chosen else ""}>'
-            f"{escape(str(label))}</option>"
-            for key, label in self.choices
-        )
-        attrs = flatatt(self.build_attrs(self.attrs, attrs))
-        return format_html('<select name="{}"{}>{}</select>', name, attrs, mark_safe(options))
-
-
 class TimeZoneField(forms.ChoiceField):
-    widget = LongSelect
-
     def __init__(self, **kwargs):
         super().__init__(choices=TIME_ZONE_CHOICES, **kwargs)
 

@@ -10,6 +10,7 @@ That read is the one query every signed-in page runs, so it is written out in SQ
 spends more time composing it than the database spends answering it.
 """
 
+from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore as DBStore
 from django.db import connection
 from django.utils import timezone
@@ -46,7 +47,7 @@ class SessionStore(DBStore):
     def create_model_instance(self, data):
         instance = super().create_model_instance(data)
         try:
-            instance.user_id = int(data.get("_auth_user_id"))
+            instance.user_id = int(data.get(SESSION_KEY))
         except (TypeError, ValueError):
             instance.user_id = None
         return instance
