@@ -11,8 +11,6 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from .forms import DeleteAccountForm, SettingsForm, SignupForm
 
-AUTH_BACKEND = "accounts.backends.SessionOwnerBackend"
-
 
 @require_http_methods(["GET", "POST"])
 def signup(request):
@@ -21,7 +19,7 @@ def signup(request):
     form = SignupForm(request.POST or None)
     if form.is_valid():
         user = form.save()
-        login(request, user, backend=AUTH_BACKEND)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "Welcome to Hipapp. Your account is ready.")
         return redirect("today")
     return render(request, "accounts/signup.html", {"form": form})

@@ -83,7 +83,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "accounts.middleware.SessionOwnerMiddleware",  # Django's, one query fewer
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.TimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -157,7 +157,7 @@ else:
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "accounts.backends.SessionOwnerBackend",  # Django's ModelBackend, one query fewer
+    "django.contrib.auth.backends.ModelBackend",
 ]
 SESSION_ENGINE = "accounts.sessions"
 LOGIN_URL = "accounts:login"
@@ -205,8 +205,6 @@ if DEBUG:
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
-# Django's form markup, with inputs, selects and text areas drawn in Python (faster).
-FORM_RENDERER = "hipapp.renderers.WidgetRenderer"
 
 # Email: printed to the console unless EMAIL_URL names an SMTP server:
 # smtp://user:password@host:587 (STARTTLS), smtps://user:password@host:465 (TLS), or

@@ -3,16 +3,10 @@
 import os
 import subprocess
 import sys
-from datetime import date
 from io import StringIO
 from pathlib import Path
 
-import pytest
-from django import forms
 from django.core.management import call_command
-from django.forms.renderers import DjangoTemplates
-
-from hipapp.renderers import WidgetRenderer
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -82,29 +76,3 @@ def test_the_cache_is_shared_through_the_database_not_kept_in_a_process(db):
         cursor.execute("SELECT COUNT(*) FROM hipapp_cache")
         assert cursor.fetchone() == (1,)
     assert cache.get("greeting") == "hello"
-
-
-WIDGETS = [
-    forms.TextInput(attrs={"placeholder": 'say "hi" & <wave>', "autofocus": True}),
-    forms.NumberInput(attrs={"min": 0, "inputmode": "numeric", "data-off": False}),
-    forms.HiddenInput(),
-    forms.CheckboxInput(),
-    forms.EmailInput(attrs={"autocomplete": "email"}),
-    forms.PasswordInput(),
-    forms.DateInput(attrs={"type": "date", "max": date(2026, 3, 18)}),
-    forms.Textarea(attrs={"rows": 3}),
-    forms.Select(choices=[("left", "Left"), ("both", "Both <sides>"), (3, 1234)]),
-    forms.Select(choices=[("Up", [("1", "One"), ("2", "Two")]), ("3", "Three")]),
-    forms.SelectMultiple(choices=[("a", "A"), ("b", "B")]),
-    forms.RadioSelect(choices=[("a", "A"), ("b", "B")]),  # left to Django's templates
-]
-VALUES = [None, "", "both", 3, "2", ["a", "b"], True, 'a "quoted" <b>value</b> & more', 1234.5]
-
-
-@pytest.mark.parametrize("widget", WIDGETS, ids=lambda widget: type(widget).__name__)
-def test_widgets_drawn_in_python_match_djangos_templates(widget):
-    for value in VALUES:
-        attrs = {"id": "id_field", "required": True, "aria-describedby": "id_field_help"}
-        ours = widget.render("field", value, attrs, renderer=WidgetRenderer())
-        djangos = widget.render("field", value, attrs, renderer=DjangoTemplates())
-        assert ours == djangos, value
