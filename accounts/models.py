@@ -94,11 +94,15 @@ class User(AbstractUser):
 
     @transaction.atomic
     def delete_account(self):
-        """Remove the person and everything they own, sign-in failure records included."""
+        """Remove the person and everything they own, sign-in failure records and the pages
+        kept for them included."""
         from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+        from hipapp import pagecache
 
         for model in (AccessAttempt, AccessFailureLog, AccessLog):
             model.objects.filter(username__iexact=self.email).delete()
+        pagecache.forget(self)
         self.delete()
 
     @property

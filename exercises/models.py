@@ -170,7 +170,7 @@ class Track(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("exercises:catalog") + f"#track-{self.slug}"
+        return reverse("catalog") + f"#track-{self.slug}"
 
     def natural_key(self):
         return (self.slug,)
@@ -285,3 +285,14 @@ class Stage(models.Model):
             raise ValidationError(
                 {"target_seconds": "This drill is counted in seconds: give a target in seconds."}
             )
+
+
+class CatalogRevision(models.Model):
+    """One row: a token that changes whenever staff change the catalog (exercises.revision).
+    Kept in the database so that no cache eviction can lose it."""
+
+    token = models.UUIDField()
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Catalog revision {self.token} of {self.changed_at:%Y-%m-%d %H:%M}"

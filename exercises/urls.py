@@ -5,6 +5,5 @@ from . import views
 app_name = "exercises"
 
 urlpatterns = [
-    path("", views.catalog, name="catalog"),
     path("<slug:slug>/", views.drill_detail, name="drill"),
 ]

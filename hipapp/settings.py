@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import dj_database_url
+import django.forms
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",  # the admin's widget templates include Django's own
     "bootstrap",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -95,6 +97,14 @@ ROOT_URLCONF = "hipapp.urls"
 WSGI_APPLICATION = "hipapp.wsgi.application"
 
 TEMPLATES = [
+    # Django's own form widgets, drawn by Jinja2: the same markup as Django's templates, about
+    # five times faster (the account page's 600 time zones: 15 ms of CPU instead of 77). Every
+    # other template (pages, crispy's layouts, the admin's widgets) falls through to Django's.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [Path(django.forms.__file__).parent / "jinja2"],
+        "APP_DIRS": False,
+    },
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
@@ -104,6 +114,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "hipapp.pagecache.marks",
             ],
         },
     },
@@ -150,8 +161,13 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "hipapp_cache",
+            # Django's default of 300 is a few dozen people's pages. Past the limit, a third
+            # of the entries go (hipapp/pagecache.py bounds each person's to a few dozen).
+            "OPTIONS": {"MAX_ENTRIES": envint("HIPAPP_CACHE_MAX_ENTRIES", 20_000)},
         }
     }
+# Whole pages kept in that cache (hipapp/pagecache.py); false builds every page every time.
+PAGE_CACHE = envbool("HIPAPP_PAGE_CACHE", True)
 
 # People sign in with their email address (accounts.User).
 AUTH_USER_MODEL = "accounts.User"
@@ -205,6 +221,8 @@ if DEBUG:
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+# Forms find their templates through TEMPLATES above: Jinja2's copies of Django's widgets.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Email: printed to the console unless EMAIL_URL names an SMTP server:
 # smtp://user:password@host:587 (STARTTLS), smtps://user:password@host:465 (TLS), or

@@ -105,6 +105,14 @@ class TrainingSessionQuerySet(models.QuerySet):
     def with_sets(self):
         return self.select_related("drill").prefetch_related("sets")
 
+    def rows(self):
+        """Plain rows, oldest first: (pk, drill_id, drill_name, day, pain, effort)."""
+        return (
+            self.annotate(drill_name=models.F("drill__name"))
+            .order_by("day", "created_at")
+            .values_list("pk", "drill_id", "drill_name", "day", "pain", "effort", named=True)
+        )
+
 
 class TrainingSession(models.Model):
     """One logged session of one drill on one day."""

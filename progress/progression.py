@@ -4,10 +4,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import Q
+
 from exercises.models import Drill, Stage
 
 from . import rules
-from .models import FollowedTrack, TrainingSession
+from .models import FollowedTrack, SetEntry, TrainingSession
 
 # Warm-up mobility before control before strength.
 KIND_ORDER = {
@@ -33,57 +35,70 @@ def stage_spec(stage: Stage, total: int) -> rules.StageSpec:
     )
 
 
-def session_log(session: TrainingSession) -> rules.SessionLog:
-    return rules.SessionLog(
-        day=session.day,
-        pain=session.pain,
-        sets=tuple(
-            rules.SetLog(reps=s.reps, seconds=s.seconds, side=rules.Side(s.side))
-            for s in session.sets.all()
-        ),
-    )
-
-
 @dataclass
 class TrackCard:
     followed: FollowedTrack
     verdict: rules.Verdict
-    last_session: TrainingSession | None
+    last_session: rules.SessionLog | None  # the latest on this stage, up to today
 
     @property
     def stage(self):
         return self.followed.stage
 
 
-def evaluate(followed: FollowedTrack, sessions, today: date) -> rules.Verdict:
-    return rules.evaluate(
-        stage_spec(followed.stage, followed.stage_total),
-        followed.stage_started,
-        [session_log(s) for s in sessions],
-        today,
+def recent_sessions(user, today: date, followed, also_from: date) -> list:
+    """One query, as plain rows (TrainingSessionQuerySet.rows): the sessions the rule reads for
+    the followed tracks, and every session from also_from on."""
+    since = min([rules.lookback_start(f.stage_started, today) for f in followed] + [also_from])
+    drills = {f.stage.drill_id for f in followed}
+    return list(
+        TrainingSession.objects.for_user(user)
+        .filter(Q(drill_id__in=drills) | Q(day__gte=also_from), day__gte=since, day__lte=today)
+        .rows()
     )
 
 
-def track_cards(user, today: date, followed=None) -> list[TrackCard]:
-    """A card for each followed track. Three queries: tracks, sessions, their sets."""
+def track_cards(user, today: date, followed=None, sessions=None) -> list[TrackCard]:
+    """A card for each followed track, with the rule's verdict.
+
+    Two queries besides the followed tracks, as plain values: the sessions the rule reads
+    (recent_sessions, unless the caller has them), and the sets of each track's latest two
+    sessions, the only sets it reads.
+    """
     if followed is None:
         followed = list(FollowedTrack.objects.for_user(user).current())
     if not followed:
         return []
-    since = min(rules.lookback_start(f.stage_started, today) for f in followed)
+    if sessions is None:
+        sessions = recent_sessions(user, today, followed, today)
     by_drill = defaultdict(list)
-    sessions = (
-        TrainingSession.objects.for_user(user)
-        .filter(drill_id__in={f.stage.drill_id for f in followed}, day__gte=since)
-        .prefetch_related("sets")
-        .order_by("day", "created_at")
-    )
-    for session in sessions:
-        by_drill[session.drill_id].append(session)
+    for row in sessions:
+        by_drill[row.drill_id].append(row)
+    on_stage = {
+        f.pk: [
+            row
+            for row in by_drill[f.stage.drill_id]
+            if row.day >= rules.lookback_start(f.stage_started, today)
+        ]
+        for f in followed
+    }
+    latest = {row.pk for rows in on_stage.values() for row in rows[-2:]}
+    sets = defaultdict(list)
+    for session_id, reps, seconds, side in (
+        SetEntry.objects.filter(session_id__in=latest)
+        .order_by("position", "pk")
+        .values_list("session_id", "reps", "seconds", "side")
+    ):
+        sets[session_id].append(rules.SetLog(reps, seconds, rules.Side(side)))
     cards = []
     for f in followed:
-        mine = [s for s in by_drill[f.stage.drill_id] if s.day >= f.stage_started]
-        cards.append(TrackCard(f, evaluate(f, mine, today), mine[-1] if mine else None))
+        logs = [
+            rules.SessionLog(row.day, row.pain, tuple(sets.get(row.pk, ())))
+            for row in on_stage[f.pk]
+        ]
+        spec = stage_spec(f.stage, f.stage_total)
+        verdict = rules.evaluate(spec, f.stage_started, logs, today)
+        cards.append(TrackCard(f, verdict, logs[-1] if logs else None))
     return cards
 
 

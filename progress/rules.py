@@ -42,6 +42,8 @@ class SetLog:
 class SessionLog:
     day: date  # the local calendar day (already in the person's time zone)
     pain: int  # 0-10
+    # The rule reads sets of the latest two sessions only (did they hit the target?); older
+    # sessions count by their day and pain, so a caller may leave their sets out.
     sets: tuple[SetLog, ...]
 
 

@@ -9,10 +9,11 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from exercises.models import Drill, Stage, Track
-from hipapp import pagecache
+from exercises.views import catalog_context
+from hipapp.pagecache import cached_page
 
 from . import history as hist
 from . import progression
@@ -34,47 +35,59 @@ def local_today(user):
     return timezone.localdate(timezone=user.zone)
 
 
+@require_safe
+@cached_page()
+def catalog(request):
+    """The drill catalog, with the tracks the person follows marked. One query more than the
+    catalog's own when signed in."""
+    following = set()
+    if request.user.is_authenticated:
+        tracks = FollowedTrack.objects.for_user(request.user).following()
+        following = set(tracks.values_list("track_id", flat=True))
+    context = catalog_context() | {"following": following}
+    return render(request, "exercises/catalog.html", context)
+
+
 @login_required
-@require_http_methods(["GET", "HEAD"])
+@require_safe
+@cached_page()
 def today(request):
-    day = local_today(request.user)
-    return pagecache.page(request, day, lambda: today_body(request.user, day))
-
-
-def today_body(user, day):
-    # Queries: followed tracks (1), their stage sessions and sets (2), today's sessions (1),
-    # this week's training days (1); with nothing followed, the catalog tracks instead.
+    user = request.user
+    day = local_today(user)
+    # Queries: followed tracks (1); the sessions the rule reads and this week's (1); the sets
+    # of each track's latest two sessions (1); on a rest day, the stand-alone drills (1).
+    # With nothing followed, the catalog's tracks instead.
     followed = list(FollowedTrack.objects.for_user(user).current())
     if not followed:
         tracks = Track.objects.with_stages()
         context = {"title": "Today", "tracks": tracks, "suggested": SUGGESTED_TRACKS}
-        return "progress/onboarding.html", context
-    cards = progression.track_cards(user, day, followed)
-    done = list(TrainingSession.objects.for_user(user).filter(day=day).select_related("drill"))
+        return render(request, "progress/onboarding.html", context)
     week_start = day - timedelta(days=day.weekday())
-    trained_days = (
-        TrainingSession.objects.for_user(user)
-        .filter(day__gte=week_start, day__lt=day)
-        .dates("day", "day")
-        .count()
-    )
+    sessions = progression.recent_sessions(user, day, followed, week_start)
+    cards = progression.track_cards(user, day, followed, sessions)
+    done = [s for s in sessions if s.day == day]
+    trained_days = len({s.day for s in sessions if week_start <= s.day < day})
     next_card = progression.next_up(cards, {s.drill_id for s in done})
     rest_day = not done and trained_days >= user.days_per_week
     off_day_drill = None
     if rest_day or next_card is None:
         warmups = list(Drill.objects.standalone().order_by("slug"))
         off_day_drill = warmups[day.toordinal() % len(warmups)] if warmups else None
-    return "progress/today.html", {
-        "title": "Today",
-        "today": day,
-        "cards": cards,
-        "done": done,
-        "next_card": next_card,
-        "rest_day": rest_day,
-        "trained_days": trained_days,
-        "off_day_drill": off_day_drill,
-        "next_token": uuid.uuid4(),
-    }
+    return render(
+        request,
+        "progress/today.html",
+        {
+            "title": "Today",
+            "today": day,
+            "cards": cards,
+            "done": done,
+            "next_card": next_card,
+            "rest_day": rest_day,
+            "trained_days": trained_days,
+            "off_day_drill": off_day_drill,
+            "next_token": uuid.uuid4(),
+        },
+    )
 
 
 def start_track(user, track, day, reason):
@@ -325,13 +338,11 @@ SESSIONS_PER_PAGE = 20
 
 
 @login_required
-@require_http_methods(["GET", "HEAD"])
+@require_safe
+@cached_page(params=("track", "drill", "page"), slots=8)
 def history(request):
-    day = local_today(request.user)
-    return pagecache.page(request, day, lambda: history_body(request.user, day, request.GET))
-
-
-def history_body(user, day, query):
+    user, query = request.user, request.GET
+    day = local_today(user)
     # Queries: followed tracks (1), their stage changes (1), the current stages' sessions and
     # sets (2), a year of daily session counts (1), drills logged for the filter (1), and the
     # page of sessions: count, rows, their sets (3). None of them grows with the years logged.
@@ -363,7 +374,8 @@ def history_body(user, day, query):
     if filters.is_valid():
         sessions = filters.apply(sessions)
     listing = Paginator(sessions, SESSIONS_PER_PAGE).get_page(query.get("page"))
-    return (
+    response = render(
+        request,
         "progress/history.html",
         {
             "title": "History",
@@ -379,16 +391,18 @@ def history_body(user, day, query):
             "query": filters.query_without_page(),
         },
     )
+    # Kept only as the address asked for it: a filter that could not be read, or a page number
+    # past the end, is answered but not kept.
+    response.cacheable = filters.is_valid() and str(listing.number) == query.get("page", "1")
+    return response
 
 
 @login_required
-@require_http_methods(["GET", "HEAD"])
+@require_safe
+@cached_page(slots=64)
 def drill_history(request, drill):
-    day = local_today(request.user)
-    return pagecache.page(request, day, lambda: drill_history_body(request.user, day, drill))
-
-
-def drill_history_body(user, day, slug):
+    user, slug = request.user, drill
+    day = local_today(user)
     # Queries: the drill (1), the last twelve weeks' sessions (1), all weeks summed up by the
     # database (1), the person's stage changes to or from this drill (1).
     drill = get_object_or_404(Drill, slug=slug)
@@ -450,7 +464,8 @@ def drill_history_body(user, day, slug):
             hist.week_start(day) if period == "week" else day.replace(day=1),
             hist.week_of if period == "week" else hist.month_of,
         )
-    return (
+    return render(
+        request,
         "progress/drill_history.html",
         {
             "title": f"{drill.name}: your history",

@@ -1,9 +1,14 @@
 import os
+import re
 import shutil
 
 import pytest
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from exercises import catalog as catalog_file
+from exercises.models import Stage
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls our browser
 # tests make between page actions are still plain synchronous code.
@@ -89,3 +94,47 @@ def make_page(browser, live_server):
 @pytest.fixture
 def page(make_page):
     return make_page()
+
+
+# --- helpers shared by the test modules ---------------------------------------------------------
+
+
+def text(response):
+    """The page's visible text: tags, scripts and styles stripped, white space folded."""
+    html = re.sub(r"<(script|style|template)\b.*?</\1>", " ", response.content.decode(), flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def follow(user, slug, started, position=1):
+    """The person follows the track from that stage, started on that day (as the pages do)."""
+    from progress.models import FollowedTrack, StageChange
+
+    stage = Stage.objects.get(track__slug=slug, position=position)
+    followed = FollowedTrack.objects.create(
+        user=user, track=stage.track, stage=stage, stage_started=started
+    )
+    StageChange.objects.create(
+        followed=followed, to_stage=stage, kind="start", day=started, reason="Started."
+    )
+    return followed
+
+
+def query_name(sql: str) -> str | None:
+    """'select progress_trainingsession': what a query does and to which table first. None for
+    the shared cache's own queries and for savepoints, so that query lists are the same on the
+    database cache and on Redis."""
+    if sql.startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")):
+        return None
+    found = re.search(r'\b(?:FROM|INTO|UPDATE)\s+"?(\w+)"?', sql)
+    table = found.group(1) if found else "?"
+    if table == settings.CACHES["default"].get("LOCATION"):
+        return None
+    return f"{sql.split()[0].lower()} {table}"
+
+
+def queries(client, url, method="get", data=None, status=200) -> list[str]:
+    """The queries one request runs, named by query_name."""
+    with CaptureQueriesContext(connection) as captured:
+        response = getattr(client, method)(url, data or {})
+    assert response.status_code == status, (url, response.status_code)
+    return [name for q in captured if (name := query_name(q["sql"])) is not None]

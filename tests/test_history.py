@@ -11,8 +11,8 @@ import time_machine
 from exercises.models import Drill, Stage
 from exercises.revision import catalog_changed
 from progress import history
-from progress.models import FollowedTrack, SetEntry, StageChange, TrainingSession
-from tests.test_progress import count_queries, text
+from progress.models import SetEntry, StageChange, TrainingSession
+from tests.conftest import follow, text
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 11, 18, 12, 0, tzinfo=BERLIN)  # a Wednesday
@@ -23,17 +23,6 @@ TODAY = NOW.date()
 def frozen():
     with time_machine.travel(NOW, tick=False):
         yield
-
-
-def follow(user, slug, started):
-    stage = Stage.objects.get(track__slug=slug, position=1)
-    followed = FollowedTrack.objects.create(
-        user=user, track=stage.track, stage=stage, stage_started=started
-    )
-    StageChange.objects.create(
-        followed=followed, to_stage=stage, kind="start", day=started, reason="Started."
-    )
-    return followed
 
 
 def advance(followed, day, counted_weeks=3, reason="3 of 3 weeks done."):

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from exercises.models import Stage
 from exercises.revision import catalog_changed
 from progress.models import FollowedTrack, SetEntry, StageChange, TrainingSession
+from tests.conftest import follow, text
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 3, 18, 12, 0, tzinfo=BERLIN)  # a Wednesday
@@ -22,24 +23,6 @@ NOW = datetime(2026, 3, 18, 12, 0, tzinfo=BERLIN)  # a Wednesday
 def frozen():
     with time_machine.travel(NOW, tick=False):
         yield
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
-def text(response):
-    html = re.sub(r"<(script|style|template)\b.*?</\1>", " ", response.content.decode(), flags=re.S)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
-
-
-def follow(user, slug, started, position=1):
-    stage = Stage.objects.get(track__slug=slug, position=position)
-    return FollowedTrack.objects.create(
-        user=user, track=stage.track, stage=stage, stage_started=started
-    )
 
 
 def log_session(user, drill, day, pain=0, sets=None):
