@@ -25,7 +25,15 @@ from django.utils import timezone
 from exercises.models import Drill, Stage, Track
 
 from . import rules
-from .models import REPS_MAX, SECONDS_MAX, FollowedTrack, SetEntry, StageChange, TrainingSession
+from .models import (
+    REPS_MAX,
+    SECONDS_MAX,
+    FollowedTrack,
+    SetEntry,
+    StageChange,
+    TrainingSession,
+    WeeklyTotal,
+)
 from .progression import stage_spec
 
 DEMO_EMAIL = "demo@hipapp.test"
@@ -103,6 +111,8 @@ class Rows:
             (SetEntry, self.sets),
         ]:
             model.objects.bulk_create(objs, batch_size=BATCH_SIZE)
+        for user in {session.user for session in self.sessions}:
+            WeeklyTotal.objects.rebuild(user)
 
 
 @dataclass
@@ -213,14 +223,7 @@ class History:
             self.log_days[stage.drill_id].append(day)
 
     def warm_up(self, day: date, drill: Drill):
-        sides = (
-            [SetEntry.Side.LEFT, SetEntry.Side.RIGHT] if drill.per_side else [SetEntry.Side.BOTH]
-        )
-        sets = [
-            {"reps": drill.reps, "seconds": drill.seconds, "side": side}
-            for _ in range(drill.sets)
-            for side in sides
-        ]
+        sets = TrainingSession.prescribed_sets(drill)
         self.session(drill, day, 0, self.rng.choice((3, 3, 4)), "", sets)
 
     def pain(self, following: Following) -> int:

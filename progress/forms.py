@@ -13,7 +13,8 @@ BACKDATE_DAYS = 365
 class RangesInFieldsMixin:
     """The form fields check every range the model's CheckConstraints hold, so the constraints
     are left to the database on save rather than asked one query each while validating (nine
-    round trips on a six-set log). The token's uniqueness is settled by save_session."""
+    round trips on a six-set log). The token's uniqueness is settled on save
+    (TrainingSessionQuerySet.record)."""
 
     def validate_constraints(self):
         pass
@@ -124,6 +125,19 @@ class BaseSetFormSet(forms.BaseInlineFormSet):
         if not kept:
             raise forms.ValidationError("Log at least one set.")
 
+    def set_values(self) -> list[dict]:
+        """The sets kept, in order, as TrainingSessionQuerySet.record takes them."""
+        return [
+            {
+                "reps": form.cleaned_data.get("reps"),
+                "seconds": form.cleaned_data.get("seconds"),
+                "side": form.cleaned_data.get("side") or SetEntry.Side.BOTH,
+                "load": form.cleaned_data.get("load", ""),
+            }
+            for form in self.forms
+            if form.cleaned_data and not self._should_delete_form(form)
+        ]
+
     def save(self, commit=True):
         instances = super().save(commit=False)
         for obj in self.deleted_objects:
@@ -176,12 +190,15 @@ class HistoryFilterForm(forms.Form):
             )
 
     def apply(self, sessions):
+        """The sessions the filter keeps: all of them when it could not be read."""
+        if not self.is_bound or not self.is_valid():
+            return sessions
         track = self.tracks.get(self.cleaned_data["track"])
         drill = self.drills.get(self.cleaned_data["drill"])
         if track is not None:
             sessions = sessions.filter(drill__in=Stage.objects.filter(track=track).values("drill"))
         if drill is not None:
-            sessions = sessions.filter(drill=drill)
+            sessions = sessions.filter(drill__slug=drill.slug)
         return sessions
 
     def query_without_page(self):

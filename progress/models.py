@@ -1,9 +1,13 @@
 """What people do: the tracks they follow, every stage change, and the sessions they log."""
 
+import operator
 import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import reduce
 
 from django.conf import settings
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
@@ -34,6 +38,26 @@ class FollowedTrackQuerySet(models.QuerySet):
     def current(self):
         """Followed tracks, with what the pages show of them."""
         return self.following().with_totals()
+
+    def start(self, user, track, day, reason):
+        """Follow the track from its first stage (again, after leaving it); None when the track
+        has no stages. Following a track already followed changes nothing."""
+        first = track.stages.order_by("position").first()
+        if first is None:
+            return None
+        followed, created = self.get_or_create(
+            user=user, track=track, defaults={"stage": first, "stage_started": day}
+        )
+        if not created:
+            if followed.state != FollowedTrack.State.LEFT:
+                return followed
+            followed.state = FollowedTrack.State.ACTIVE
+            followed.stage, followed.stage_started = first, day
+            followed.save()
+        StageChange.objects.create(
+            followed=followed, to_stage=first, kind=StageChange.Kind.START, day=day, reason=reason
+        )
+        return followed
 
 
 class FollowedTrack(models.Model):
@@ -105,6 +129,61 @@ class TrainingSessionQuerySet(models.QuerySet):
     def with_sets(self):
         return self.select_related("drill").prefetch_related("sets")
 
+    def listing(self):
+        """Plain rows for a list of sessions, newest first; session_lines() adds their sets."""
+        return (
+            self.annotate(drill_slug=models.F("drill__slug"), drill_name=models.F("drill__name"))
+            .order_by("-day", "-created_at")
+            .values_list(
+                "pk", "day", "drill_slug", "drill_name", "pain", "effort", "note", named=True
+            )
+        )
+
+    @transaction.atomic
+    def record(self, user, drill, *, token, day, effort, pain, sets, note=""):
+        """Save a session and its sets (dicts of reps, seconds, side, load) as one; a session
+        sent again with the same token saves nothing new. Returns (session, created)."""
+        try:
+            with transaction.atomic():
+                session = self.create(
+                    user=user, drill=drill, token=token, day=day, effort=effort, pain=pain,
+                    note=note,
+                )  # fmt: skip
+                SetEntry.objects.bulk_create(
+                    SetEntry(session=session, position=n, **values)
+                    for n, values in enumerate(sets, start=1)
+                )
+        except IntegrityError:
+            existing = self.filter(user=user, token=token).first()
+            if existing is None:
+                raise
+            return existing, False
+        self.changed(user, [(drill.pk, day)])
+        return session, True
+
+    def changed(self, user, drill_days):
+        """Sessions of these (drill id, day) pairs were added, edited or deleted: the weekly
+        totals of those weeks are summed again, and the person's pages are stale."""
+        WeeklyTotal.objects.rebuild(user, drill_days)
+        user.data_changed()
+
+    def daily_counts(self, first, last) -> dict:
+        """{day: sessions} for the days with a session from first to last."""
+        return dict(
+            self.filter(day__gte=first, day__lte=last)
+            .order_by()
+            .values_list("day")
+            .annotate(n=models.Count("id"))
+        )
+
+    def drills_logged(self):
+        """The drills these sessions are of, by name, as (slug, name) rows."""
+        return (
+            Drill.objects.filter(pk__in=self.values("drill_id"))
+            .order_by("name")
+            .values_list("slug", "name", named=True)
+        )
+
     def rows(self):
         """Plain rows, oldest first: (pk, drill_id, drill_name, day, pain, effort)."""
         return (
@@ -148,10 +227,24 @@ class TrainingSession(models.Model):
     def __str__(self):
         return f"{self.drill} on {self.day}"
 
-    @property
-    def sets_summary(self):
-        """'8 reps, 8 reps, 7 reps' or '30 s (left), 30 s (right)', from prefetched sets."""
-        return ", ".join(str(s) for s in self.sets.all())
+    @staticmethod
+    def prescribed_sets(drill) -> list[dict]:
+        """The drill's dose as sets: each side in turn for one-sided drills."""
+        sides = (
+            [SetEntry.Side.LEFT, SetEntry.Side.RIGHT] if drill.per_side else [SetEntry.Side.BOTH]
+        )
+        return [
+            {"reps": drill.reps, "seconds": drill.seconds, "side": side}
+            for _ in range(drill.sets)
+            for side in sides
+        ]
+
+    def set_values(self) -> list[dict]:
+        """The session's sets as the log form fills them in (from prefetched sets)."""
+        return [
+            {"reps": s.reps, "seconds": s.seconds, "side": s.side, "load": s.load}
+            for s in self.sets.all()
+        ]
 
 
 class SetEntry(models.Model):
@@ -184,5 +277,125 @@ class SetEntry(models.Model):
         ]
 
     def __str__(self):
-        amount = f"{self.reps} reps" if self.reps is not None else f"{self.seconds} s"
-        return amount if self.side == self.Side.BOTH else f"{amount} ({self.side})"
+        return set_text(self.reps, self.seconds, self.side)
+
+
+def set_text(reps, seconds, side) -> str:
+    """'8 reps', or '30 s (left)'."""
+    amount = f"{reps} reps" if reps is not None else f"{seconds} s"
+    return amount if side == SetEntry.Side.BOTH else f"{amount} ({side})"
+
+
+@dataclass(frozen=True)
+class SessionLine:
+    """A session as lists show it (TrainingSessionQuerySet.listing)."""
+
+    pk: int
+    day: date
+    drill_slug: str
+    drill_name: str
+    pain: int
+    effort: int
+    note: str
+    sets_summary: str = ""  # '8 reps, 8 reps, 7 reps' or '30 s (left), 30 s (right)'
+
+
+def session_lines(rows) -> list[SessionLine]:
+    """Listing rows with their sets summed up: one query."""
+    rows = list(rows)
+    texts = {}
+    for session_id, reps, seconds, side in (
+        SetEntry.objects.filter(session_id__in=[row.pk for row in rows])
+        .order_by("position", "pk")
+        .values_list("session_id", "reps", "seconds", "side")
+    ):
+        texts.setdefault(session_id, []).append(set_text(reps, seconds, side))
+    return [SessionLine(*row, ", ".join(texts.get(row.pk, ()))) for row in rows]
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def sum_weeks(days) -> dict[tuple, dict]:
+    """Rows of (drill id, day, longest hold, reps, sessions, highest pain), one a day, summed
+    by (drill id, Monday, first of the month): the fields of WeeklyTotal."""
+    totals: dict[tuple, dict] = {}
+    for drill_id, day, best, reps, sessions, pain in days:
+        key = (drill_id, week_start(day), day.replace(day=1))
+        total = totals.setdefault(key, {"best_seconds": 0, "reps": 0, "sessions": 0, "pain": 0})
+        total["best_seconds"] = max(total["best_seconds"], best or 0)
+        total["reps"] += reps or 0
+        total["sessions"] += sessions
+        total["pain"] = max(total["pain"], pain)
+    return totals
+
+
+class WeeklyTotalQuerySet(models.QuerySet):
+    def rebuild(self, user, drill_days=None):
+        """Sum again the weeks holding these (drill id, day) pairs, or every week of the person
+        when None. Three queries: the sets of those weeks summed by day in the database, the
+        old totals deleted, the new ones inserted."""
+        sets = SetEntry.objects.filter(session__user=user)
+        old = self.filter(user=user)
+        if drill_days is not None:
+            weeks = {(drill_id, week_start(day)) for drill_id, day in drill_days}
+            if not weeks:
+                return
+            sets = sets.filter(
+                reduce(
+                    operator.or_,
+                    (
+                        Q(session__drill_id=drill_id, session__day__gte=monday)
+                        & Q(session__day__lt=monday + timedelta(weeks=1))
+                        for drill_id, monday in weeks
+                    ),
+                )
+            )
+            old = old.filter(
+                reduce(operator.or_, (Q(drill_id=d, week=monday) for d, monday in weeks))
+            )
+        days = (
+            sets.order_by()
+            .values_list("session__drill_id", "session__day")
+            .annotate(
+                best=models.Max("seconds"),
+                reps=models.Sum("reps"),
+                sessions=models.Count("session", distinct=True),
+                pain=models.Max("session__pain"),
+            )
+        )
+        totals = [
+            WeeklyTotal(user=user, drill_id=drill_id, week=week, month=month, **values)
+            for (drill_id, week, month), values in sum_weeks(days).items()
+        ]
+        old.delete()
+        self.bulk_create(totals)
+
+
+class WeeklyTotal(models.Model):
+    """One person's sets of one drill in the part of a week that falls in one month, summed:
+    what a drill's long chart draws. Kept up to date by every change to sessions
+    (TrainingSessionQuerySet.changed), so a chart reads a row a week instead of summing
+    years of sets."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    drill = models.ForeignKey(Drill, on_delete=models.CASCADE, related_name="+")
+    week = models.DateField(help_text="Its Monday.")
+    month = models.DateField(help_text="The first day of the month these days fall in.")
+    best_seconds = models.PositiveIntegerField(help_text="The longest hold.")
+    reps = models.PositiveIntegerField(help_text="All reps added up.")
+    sessions = models.PositiveIntegerField()
+    pain = models.PositiveSmallIntegerField(help_text="The highest.")
+
+    objects = WeeklyTotalQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "drill", "week", "month"], name="weekly_total_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.drill}, week of {self.week}"

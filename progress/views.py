@@ -4,9 +4,8 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
-from django.db.models.functions import TruncMonth, TruncWeek
+from django.db import transaction
+from django.db.models import Max, Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -18,7 +17,7 @@ from hipapp.pagecache import cached_page
 from . import history as hist
 from . import progression
 from .forms import HistoryFilterForm, SessionForm, SetFormSet
-from .models import FollowedTrack, SetEntry, StageChange, TrainingSession
+from .models import FollowedTrack, StageChange, TrainingSession, WeeklyTotal, session_lines
 
 # Tracks suggested to someone new: control first, then the strength ladder.
 SUGGESTED_TRACKS = ["psoas-control", "hip-flexion-ladder"]
@@ -90,25 +89,6 @@ def today(request):
     )
 
 
-def start_track(user, track, day, reason):
-    first = track.stages.order_by("position").first()
-    if first is None:
-        return None
-    followed, created = FollowedTrack.objects.get_or_create(
-        user=user, track=track, defaults={"stage": first, "stage_started": day}
-    )
-    if not created:
-        if followed.state != FollowedTrack.State.LEFT:
-            return followed
-        followed.state = FollowedTrack.State.ACTIVE
-        followed.stage, followed.stage_started = first, day
-        followed.save()
-    StageChange.objects.create(
-        followed=followed, to_stage=first, kind=StageChange.Kind.START, day=day, reason=reason
-    )
-    return followed
-
-
 @login_required
 @require_POST
 @transaction.atomic
@@ -120,7 +100,7 @@ def onboard(request):
         return redirect("today")
     day = local_today(request.user)
     for track in tracks:
-        start_track(request.user, track, day, "Started from the welcome page.")
+        FollowedTrack.objects.start(request.user, track, day, "Started from the welcome page.")
     request.user.data_changed()
     messages.success(request, f"You are following {', '.join(t.name for t in tracks)}.")
     return redirect("today")
@@ -131,7 +111,8 @@ def onboard(request):
 @transaction.atomic
 def follow(request, track_slug):
     track = get_object_or_404(Track, slug=track_slug)
-    if start_track(request.user, track, local_today(request.user), "Started from the catalog."):
+    day = local_today(request.user)
+    if FollowedTrack.objects.start(request.user, track, day, "Started from the catalog."):
         request.user.data_changed()
         messages.success(request, f"You are following {track.name}. Stage 1 starts today.")
     else:
@@ -193,41 +174,6 @@ def change_stage(request, track, direction):
     return redirect("today")
 
 
-def initial_sets(drill, last):
-    """Last time's numbers, or the prescribed dose."""
-    if last is not None and last.sets.all():
-        return [
-            {"reps": s.reps, "seconds": s.seconds, "side": s.side, "load": s.load}
-            for s in last.sets.all()
-        ]
-    sides = [SetEntry.Side.LEFT, SetEntry.Side.RIGHT] if drill.per_side else [SetEntry.Side.BOTH]
-    return [
-        {"reps": drill.reps, "seconds": drill.seconds, "side": side}
-        for _ in range(drill.sets)
-        for side in sides
-    ]
-
-
-def save_session(form, formset, user, drill):
-    """Save a session and its sets; a re-sent form (same token) saves nothing new."""
-    session = form.save(commit=False)
-    if session.pk is None:
-        session.user, session.drill = user, drill
-        session.token = form.cleaned_data["token"]
-    try:
-        with transaction.atomic():
-            session.save()
-            formset.instance = session
-            formset.save()
-            user.data_changed()
-    except IntegrityError:
-        existing = TrainingSession.objects.filter(user=user, token=session.token).first()
-        if existing is None:
-            raise
-        return existing, False
-    return session, True
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def log(request, drill):
@@ -251,7 +197,9 @@ def log(request, drill):
         # No initial values here: a prefilled set sent back unchanged is still a set.
         formset = SetFormSet(request.POST, drill=drill, instance=TrainingSession())
         if form.is_valid() and formset.is_valid():
-            session, _ = save_session(form, formset, user, drill)
+            session, _ = TrainingSession.objects.record(
+                user, drill, sets=formset.set_values(), **form.cleaned_data
+            )
             messages.success(request, f"Logged {drill.name} for {session.day:%A, %b %-d}.")
             return redirect("today")
     last = (
@@ -262,7 +210,7 @@ def log(request, drill):
         .first()
     )
     if request.method == "GET":
-        initial = initial_sets(drill, last)
+        initial = last.set_values() if last else TrainingSession.prescribed_sets(drill)
         formset = SetFormSet(drill=drill, instance=TrainingSession(), initial=initial)
         formset.extra = max(0, len(initial) - formset.min_num)
     return render(
@@ -276,17 +224,11 @@ def log_as_prescribed(request, drill, day, token):
     if token is None:
         messages.error(request, "That form was out of date. Please try again.")
         return redirect("progress:log", drill=drill.slug)
-    try:
-        with transaction.atomic():
-            session = TrainingSession.objects.create(
-                user=request.user, drill=drill, day=day, effort=5, pain=0, token=token
-            )
-            SetEntry.objects.bulk_create(
-                SetEntry(session=session, position=n, **values)
-                for n, values in enumerate(initial_sets(drill, None), start=1)
-            )
-            request.user.data_changed()
-    except IntegrityError:
+    sets = TrainingSession.prescribed_sets(drill)
+    _, created = TrainingSession.objects.record(
+        request.user, drill, token=token, day=day, effort=5, pain=0, sets=sets
+    )
+    if not created:
         messages.info(request, f"{drill.name} is already logged.")
         return redirect("today")
     messages.success(
@@ -301,14 +243,14 @@ def log_as_prescribed(request, drill, day, token):
 @require_http_methods(["GET", "POST"])
 def edit(request, pk):
     session = get_object_or_404(TrainingSession.objects.with_sets(), pk=pk, user=request.user)
-    day = local_today(request.user)
+    day, was = local_today(request.user), (session.drill_id, session.day)
     form = SessionForm(request.POST or None, instance=session, today=day)
     formset = SetFormSet(request.POST or None, instance=session, drill=session.drill)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         with transaction.atomic():
             form.save()
             formset.save()
-            request.user.data_changed()
+            TrainingSession.objects.changed(request.user, [was, (session.drill_id, session.day)])
         messages.success(request, "Your changes are saved.")
         return redirect("today")
     return render(
@@ -328,8 +270,9 @@ def edit(request, pk):
 @require_POST
 def delete(request, pk):
     session = get_object_or_404(TrainingSession, pk=pk, user=request.user)
-    session.delete()
-    request.user.data_changed()
+    with transaction.atomic():
+        session.delete()
+        TrainingSession.objects.changed(request.user, [(session.drill_id, session.day)])
     messages.success(request, f"Deleted {session.drill.name} on {session.day:%b %-d}.")
     return redirect("today")
 
@@ -344,8 +287,8 @@ def history(request):
     user, query = request.user, request.GET
     day = local_today(user)
     # Queries: followed tracks (1), their stage changes (1), the current stages' sessions and
-    # sets (2), a year of daily session counts (1), drills logged for the filter (1), and the
-    # page of sessions: count, rows, their sets (3). None of them grows with the years logged.
+    # the latest sets (2), a year of daily session counts (1), drills logged for the filter
+    # (1), and the page of sessions: count, rows, their sets (3). None grows with the years.
     followed = list(FollowedTrack.objects.for_user(user).with_totals())
     changes = {}
     for change in StageChange.objects.filter(followed__user=user).select_related("to_stage__drill"):
@@ -356,24 +299,18 @@ def history(request):
     }
     timelines = [hist.timeline(f, changes.get(f.pk, []), verdicts.get(f.pk)) for f in followed]
 
-    counts = dict(
-        TrainingSession.objects.for_user(user)
-        .filter(day__gte=hist.heat_start(day), day__lte=day)
-        .order_by()
-        .values_list("day")
-        .annotate(n=Count("id"))
-    )
+    mine = TrainingSession.objects.for_user(user)
+    counts = mine.daily_counts(hist.heat_start(day), day)
     heat = hist.heat_map(counts, day)
     adherence = hist.adherence(set(counts), day, user.days_per_week)
 
-    logged = TrainingSession.objects.for_user(user).filter(drill=OuterRef("pk"))
-    drills = list(Drill.objects.filter(Exists(logged)).order_by("name"))
+    drills = list(mine.drills_logged())
     tracks = [f.track for f in followed]
     filters = HistoryFilterForm(query or None, tracks=tracks, drills=drills)
-    sessions = TrainingSession.objects.for_user(user).with_sets()
-    if filters.is_valid():
-        sessions = filters.apply(sessions)
-    listing = Paginator(sessions, SESSIONS_PER_PAGE).get_page(query.get("page"))
+    listing = Paginator(filters.apply(mine.listing()), SESSIONS_PER_PAGE).get_page(
+        query.get("page")
+    )
+    listing.object_list = session_lines(listing.object_list)
     response = render(
         request,
         "progress/history.html",
@@ -393,7 +330,8 @@ def history(request):
     )
     # Kept only as the address asked for it: a filter that could not be read, or a page number
     # past the end, is answered but not kept.
-    response.cacheable = filters.is_valid() and str(listing.number) == query.get("page", "1")
+    readable = not filters.is_bound or filters.is_valid()
+    response.cacheable = readable and str(listing.number) == query.get("page", "1")
     return response
 
 
@@ -417,22 +355,12 @@ def drill_history(request, drill):
         .values("pk", "day", "pain")
         .annotate(value=value)
     ]
-    # Summed by week and by month at once: a week that spans two months is two rows.
-    sums = (
-        SetEntry.objects.filter(session__user=user, session__drill=drill, session__day__lte=day)
-        .annotate(week=TruncWeek("session__day"), month=TruncMonth("session__day"))
-        .order_by("week", "month")
-        .values("week", "month")
-        .annotate(
-            best=Max("seconds"),
-            reps=Sum("reps"),
-            sessions=Count("session", distinct=True),
-            pain=Max("session__pain"),
-        )
-    )
+    # Summed by week and by month as sessions are logged: a week that spans two months is two.
     totals = [
-        hist.Total(r["week"], r["month"], r["best"] or 0, r["reps"] or 0, r["sessions"], r["pain"])
-        for r in sums
+        hist.Total(*row)
+        for row in WeeklyTotal.objects.filter(user=user, drill=drill, week__lte=day)
+        .order_by("week", "month")
+        .values_list("week", "month", "best_seconds", "reps", "sessions", "pain")
     ]
     period, long_points = hist.long_series(totals, drill.is_timed)
     marks = [

@@ -6,6 +6,7 @@ and reported together, so one run names every page that needs work.
 """
 
 import re
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -16,8 +17,8 @@ from django.utils.http import urlsafe_base64_encode
 from playwright.sync_api import expect
 
 from exercises.models import Drill, Track
-from progress.models import FollowedTrack, SetEntry, TrainingSession
-from progress.views import initial_sets, local_today, start_track
+from progress.models import FollowedTrack, TrainingSession
+from progress.views import local_today
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -29,12 +30,15 @@ WIDTHS = {
 
 
 def log_session(user, drill, day, pain=1):
-    session = TrainingSession.objects.create(user=user, drill=drill, day=day, effort=5, pain=pain)
-    SetEntry.objects.bulk_create(
-        SetEntry(session=session, position=n, **values)
-        for n, values in enumerate(initial_sets(drill, None), start=1)
+    sets = TrainingSession.prescribed_sets(drill)
+    session, _ = TrainingSession.objects.record(
+        user, drill, token=uuid.uuid4(), day=day, effort=5, pain=pain, sets=sets
     )
     return session
+
+
+def start_track(user, track, day, reason):
+    return FollowedTrack.objects.start(user, track, day, reason)
 
 
 def build_training(user):
