@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Max, Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from exercises.models import Drill, Stage, Track
@@ -407,6 +408,8 @@ def drill_history(request, drill):
             "recent_from": recent_from,
             "period": period,
             "long_points": long_points,
+            "recent_rows": mark_safe(hist.recent_rows(recent)),
+            "long_rows": mark_safe(hist.long_rows(long_points, period)),
             "chart": chart,
             "long_chart": long_chart,
             "marks": marks,
