@@ -176,9 +176,12 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
 AXES_DISABLE_ACCESS_LOG = True  # keep failures only, not a log of everyone's sign-ins
-# Behind a proxy, the client address comes from X-Forwarded-For (set by the proxy).
-if envbool("DJANGO_SECURE_PROXY_SSL_HEADER", False):
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The address a request comes from (accounts.throttling.client_ip): REMOTE_ADDR, or behind
+# HIPAPP_PROXY_COUNT trusted proxies the right-most X-Forwarded-For entry none of them wrote.
+HIPAPP_PROXY_COUNT = envint("HIPAPP_PROXY_COUNT", 0)
+if HIPAPP_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"HIPAPP_PROXY_COUNT={HIPAPP_PROXY_COUNT}: expected 0 or more")
+AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -20,9 +20,9 @@ from tests.conftest import PASSWORD
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def sign_in(client, email, password=PASSWORD, ip="10.0.0.1"):
+def sign_in(client, email, password=PASSWORD, ip="10.0.0.1", **headers):
     return client.post(
-        "/accounts/login/", {"username": email, "password": password}, REMOTE_ADDR=ip
+        "/accounts/login/", {"username": email, "password": password}, REMOTE_ADDR=ip, **headers
     )
 
 
@@ -69,6 +69,49 @@ def test_the_lock_lifts_after_the_cool_off(client, alice):
         assert sign_in(client, alice.email).status_code == 429
     with time_machine.travel(start + timedelta(minutes=16), tick=False):
         assert sign_in(client, alice.email).status_code == 302
+
+
+def test_behind_a_proxy_each_client_is_counted_at_its_own_address(settings, bob):
+    """One trusted proxy: the client is the right-most X-Forwarded-For entry (the one the proxy
+    wrote); anything left of it is the client's own claim and changes nothing."""
+    settings.HIPAPP_PROXY_COUNT = 1
+    stranger, owner = Client(), Client()
+    for _ in range(5):
+        sign_in(stranger, bob.email, "guess", ip="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    locked = sign_in(stranger, bob.email, ip="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert locked.status_code == 429
+    # A made-up left-most entry does not get the stranger out of the lock.
+    spoofed = sign_in(
+        stranger, bob.email, ip="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.44, 203.0.113.9"
+    )
+    assert spoofed.status_code == 429
+    # Bob, from his own address through the same proxy, signs in.
+    response = sign_in(owner, bob.email, ip="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert response.status_code == 302 and response["Location"] == "/today/"
+
+
+@pytest.mark.parametrize(
+    "proxies, forwarded_for, address",
+    [
+        (0, None, "10.0.0.2"),
+        (0, "203.0.113.9", "10.0.0.2"),  # no proxy trusted: the header is the client's own
+        (1, "203.0.113.9", "203.0.113.9"),
+        (1, "198.51.100.44, 203.0.113.9", "203.0.113.9"),
+        (2, "198.51.100.44, 203.0.113.9, 10.0.0.1", "203.0.113.9"),
+        (1, None, "10.0.0.2"),  # reached directly, past the proxy
+        (2, "203.0.113.9", "10.0.0.2"),  # fewer entries than proxies: not trusted
+        (1, "not an address", "10.0.0.2"),
+    ],
+)
+def test_the_client_address_is_the_right_most_entry_no_trusted_proxy_wrote(
+    rf, settings, proxies, forwarded_for, address
+):
+    from axes.helpers import get_client_ip_address
+
+    settings.HIPAPP_PROXY_COUNT = proxies
+    headers = {"HTTP_X_FORWARDED_FOR": forwarded_for} if forwarded_for else {}
+    request = rf.post("/accounts/login/", REMOTE_ADDR="10.0.0.2", **headers)
+    assert get_client_ip_address(request) == address
 
 
 # --- Every URL: anonymous, owner, another person ----------------------------------------
