@@ -1,9 +1,22 @@
 from django import forms
 from django.contrib.auth.forms import AdminUserCreationForm, AuthenticationForm, UserCreationForm
 
-from .models import User, time_zone_names
+from .models import User, normalize_email, time_zone_names
 
 TIME_ZONE_CHOICES = [(name, name.replace("_", " ")) for name in time_zone_names()]
+
+
+class EmailField(forms.EmailField):
+    """An email address in its one spelling (accounts.models.normalize_email). The address is
+    checked after it is normalised, so what is looked up or stored is always a valid address
+    of at most 254 characters."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 254)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return normalize_email(super().to_python(value))
 
 
 class TimeZoneField(forms.ChoiceField):
@@ -12,17 +25,20 @@ class TimeZoneField(forms.ChoiceField):
 
 
 class SignupForm(UserCreationForm):
+    email = EmailField(
+        label="Email address",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
     # Filled in by static/js/timezone.js from the browser; UTC when scripts are off.
     time_zone = forms.CharField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = User
         fields = ["email"]
-        widgets = {"email": forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})}
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
+        email = self.cleaned_data["email"]
+        if User.objects.filter(email=email).exists():
             raise forms.ValidationError(
                 "An account with this email address already exists. "
                 "Sign in, or reset your password."
@@ -42,15 +58,16 @@ class SignupForm(UserCreationForm):
 
 
 class AdminSignupForm(AdminUserCreationForm):
+    email = EmailField(label="Email address")
+
     class Meta:
         model = User
         fields = ["email"]
 
 
 class EmailAuthenticationForm(AuthenticationForm):
-    username = forms.EmailField(
+    username = EmailField(
         label="Email",
-        max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
 

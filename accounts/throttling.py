@@ -1,6 +1,8 @@
 from django.conf import settings
 from ipware import get_client_ip
 
+from .models import normalize_email
+
 
 def client_ip(request) -> str | None:
     """The address a request comes from, for sign-in throttling and rate limits.
@@ -27,7 +29,7 @@ def client_ip(request) -> str | None:
 
 
 def login_username(request, credentials):
-    """The name django-axes counts failures under: the email in one case only, so that
-    'Alice@' and 'alice@' share one counter, and cleaned of what no database column takes."""
+    """The name django-axes counts failures under: the email in its one spelling, so that
+    'Alice@' and its full-width spelling share one counter, cleaned of what no column takes."""
     username = (credentials or {}).get("username") or request.POST.get("username") or ""
-    return username.replace("\x00", "").strip().lower()[:254]
+    return normalize_email(username.replace("\x00", ""))[:254]

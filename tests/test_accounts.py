@@ -14,8 +14,10 @@ from django.core import mail
 from django.db import models
 from django.test import Client
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
-from accounts.models import UserSession
+from accounts.models import UserSession, normalize_email
 from tests.conftest import PASSWORD
 
 User = get_user_model()
@@ -50,6 +52,43 @@ def test_signup_refuses_an_email_already_taken_in_any_case(client, alice):
     assert response.status_code == 200
     assert "An account with this email address already exists" in response.content.decode()
     assert User.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "email",
+    [
+        "\uff41\uff4c\uff49\uff43\uff45@\uff45\uff58\uff41\uff4d\uff50\uff4c\uff45.com",
+        " Alice@EXAMPLE.com\u00a0",
+        "ALICE@example.com",
+    ],
+)
+def test_signup_refuses_another_spelling_of_an_email_already_taken(client, alice, email):
+    response = signup(client, email=email)
+    assert "An account with this email address already exists" in response.content.decode()
+    assert User.objects.count() == 1
+
+
+def test_signup_keeps_a_look_alike_apart_from_the_address_it_resembles(client, alice):
+    signup(client, email="AL\u0131CE@example.com")  # a dotless ı: another mailbox
+    assert set(User.objects.values_list("email", flat=True)) == {
+        "alice@example.com",
+        "al\u0131ce@example.com",
+    }
+    alice.refresh_from_db()
+    assert alice.check_password(PASSWORD)
+
+
+@given(st.text())
+def test_an_email_has_one_spelling(text):
+    once = normalize_email(text)
+    assert normalize_email(once) == once
+    assert once == once.strip()
+
+
+def test_the_spelling_folds_width_and_case_but_not_look_alikes():
+    assert normalize_email(" \uff21lice@Example.COM\u00a0") == "alice@example.com"
+    assert normalize_email("STRASSE@example.com") == normalize_email("stra\u00dfe@example.com")
+    assert normalize_email("al\u0131ce@example.com") != "alice@example.com"
 
 
 def test_signup_refuses_a_weak_password_and_keeps_the_email(client, db):

@@ -61,6 +61,20 @@ def test_a_lockout_from_elsewhere_does_not_lock_the_owner_out(alice):
     assert response.status_code == 302 and response["Location"] == "/today/"
 
 
+def test_a_look_alike_of_a_locked_email_neither_signs_in_nor_gets_more_guesses(client, alice):
+    for _ in range(5):
+        sign_in(client, alice.email, "guess")
+    # A dotless ı is another address, with no account (PostgreSQL's UPPER() reads it as an i).
+    response = sign_in(client, "al\u0131ce@example.com")
+    assert response.status_code == 200
+    assert "do not match an account" in response.content.decode()
+    assert sign_in(client, "AL\u0130CE@example.com").status_code == 200  # dotted capital İ
+    # Full-width letters are Alice's own address in another spelling: her lock holds.
+    assert sign_in(client, "\uff41\uff4c\uff49\uff43\uff45@example.com").status_code == 429
+    assert sign_in(client, " ALICE@EXAMPLE.COM\u00a0").status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
 def test_the_lock_lifts_after_the_cool_off(client, alice):
     start = timezone.now()
     with time_machine.travel(start, tick=False):
