@@ -1,7 +1,9 @@
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AdminUserCreationForm, AuthenticationForm, UserCreationForm
 
 from .models import User, normalize_email, time_zone_names
+from .throttling import check_current_password
 
 TIME_ZONE_CHOICES = [(name, name.replace("_", " ")) for name in time_zone_names()]
 
@@ -98,12 +100,28 @@ class DeleteAccountForm(forms.Form):
         label="I understand that my account and everything I logged will be deleted for good.",
     )
 
-    def __init__(self, user, *args, **kwargs):
-        self.user = user
+    def __init__(self, request, *args, **kwargs):
+        self.request = request
         super().__init__(*args, **kwargs)
 
     def clean_password(self):
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
+        if not check_current_password(self.request, self.request.user, password):
             raise forms.ValidationError("That is not your current password.")
+        return password
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Django's form, with the old password checked (and wrong ones counted) as at sign-in."""
+
+    def __init__(self, user, *args, request, **kwargs):
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    def clean_old_password(self):
+        password = self.cleaned_data["old_password"]
+        if not check_current_password(self.request, self.user, password):
+            raise forms.ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
         return password

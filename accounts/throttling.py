@@ -1,4 +1,6 @@
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
+from django.contrib.auth.signals import user_login_failed
 from ipware import get_client_ip
 
 from .models import normalize_email
@@ -33,3 +35,17 @@ def login_username(request, credentials):
     'Alice@' and its full-width spelling share one counter, cleaned of what no column takes."""
     username = (credentials or {}).get("username") or request.POST.get("username") or ""
     return normalize_email(username.replace("\x00", ""))[:254]
+
+
+def check_current_password(request, user, password: str) -> bool:
+    """Check a signed-in person's password (to change it, or to delete the account) the way
+    sign-in checks it: a wrong one counts as a failed sign-in for that email from this address,
+    and once the pair is locked even the right one is refused, so a session left open is no
+    place to guess passwords without limit."""
+    credentials = {"username": user.email}
+    if AxesProxyHandler.is_allowed(request, credentials) and user.check_password(password):
+        return True
+    # Django's own failure signal, which django-axes counts; at the limit its middleware
+    # answers with the lockout page, as for sign-in.
+    user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+    return False

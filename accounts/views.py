@@ -3,13 +3,14 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from .forms import DeleteAccountForm, SettingsForm, SignupForm
+from .forms import DeleteAccountForm, PasswordChangeForm, SettingsForm, SignupForm
 
 
 @require_http_methods(["GET", "POST"])
@@ -128,7 +129,7 @@ def export(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def delete(request):
-    form = DeleteAccountForm(request.user, request.POST or None)
+    form = DeleteAccountForm(request, request.POST or None)
     if form.is_valid():
         user = request.user
         logout(request)
@@ -136,3 +137,10 @@ def delete(request):
         messages.success(request, "Your account and everything in it have been deleted.")
         return redirect("home")
     return render(request, "accounts/delete.html", {"form": form})
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = PasswordChangeForm
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"request": self.request}

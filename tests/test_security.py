@@ -75,6 +75,47 @@ def test_a_look_alike_of_a_locked_email_neither_signs_in_nor_gets_more_guesses(c
     assert "_auth_user_id" not in client.session
 
 
+CURRENT_PASSWORD_FORMS = {
+    "/account/delete/": lambda password: {"password": password, "confirm": "on"},
+    "/accounts/password/change/": lambda password: {
+        "old_password": password,
+        "new_password1": "a brand new passphrase 7",
+        "new_password2": "a brand new passphrase 7",
+    },
+}
+
+
+@pytest.mark.parametrize("url", CURRENT_PASSWORD_FORMS)
+def test_guessing_the_current_password_when_signed_in_counts_like_sign_in(client, alice, url):
+    form = CURRENT_PASSWORD_FORMS[url]
+    client.force_login(alice)
+    for _ in range(4):
+        response = client.post(url, form("guess"), REMOTE_ADDR="10.0.0.1")
+        assert response.status_code == 200
+    response = client.post(url, form("guess"), REMOTE_ADDR="10.0.0.1")
+    assert response.status_code == 429
+    assert "Please wait 0:15:00" in response.content.decode()
+    # Locked now: the right password is refused too, here and at sign-in from this address.
+    assert client.post(url, form(PASSWORD), REMOTE_ADDR="10.0.0.1").status_code == 429
+    alice.refresh_from_db()
+    assert alice.check_password(PASSWORD)
+    assert sign_in(Client(), alice.email, ip="10.0.0.1").status_code == 429
+    assert sign_in(Client(), alice.email, ip="198.51.100.7").status_code == 302
+
+
+def test_sign_in_and_account_page_failures_share_one_count(client, alice):
+    for _ in range(3):
+        sign_in(Client(), alice.email, "guess")
+    client.force_login(alice)
+    delete = CURRENT_PASSWORD_FORMS["/account/delete/"]
+    assert (
+        client.post("/account/delete/", delete("guess"), REMOTE_ADDR="10.0.0.1").status_code == 200
+    )
+    assert (
+        client.post("/account/delete/", delete("guess"), REMOTE_ADDR="10.0.0.1").status_code == 429
+    )
+
+
 def test_the_lock_lifts_after_the_cool_off(client, alice):
     start = timezone.now()
     with time_machine.travel(start, tick=False):
