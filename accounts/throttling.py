@@ -1,6 +1,11 @@
+import hashlib
+import ipaddress
+import time
+
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
+from django.core.cache import cache
 from ipware import get_client_ip
 
 from .models import normalize_email
@@ -28,6 +33,42 @@ def client_ip(request) -> str | None:
         if address:
             return address
     return request.META.get("REMOTE_ADDR")
+
+
+def within_hourly_limit(scope: str, key: str, limit: int) -> bool:
+    """Count one request for `key` (an address, an email) under `scope`; False once more than
+    `limit` have come in this clock hour.
+
+    The counters live in Django's cache, shared by every app server (the database cache, or
+    Redis with REDIS_URL), and expire with their hour. Keys are hashed, so no email address is
+    kept in the cache and any text makes a valid key.
+    """
+    hour, elapsed = divmod(int(time.time()), 3600)
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+    cache_key, expires_in = f"limit:{scope}:{hour}:{digest}", 3600 - elapsed
+    cache.add(cache_key, 0, expires_in)
+    try:
+        count = cache.incr(cache_key)
+    except ValueError:  # expired between the two calls
+        count = 1
+        cache.set(cache_key, count, expires_in)
+    # incr() re-saves the value with the default timeout on backends without an incr of their
+    # own (the database cache): give the counter back the end of its hour.
+    cache.touch(cache_key, expires_in)
+    return count <= limit
+
+
+def client_network(request) -> str:
+    """The client address for rate limits: an IPv6 client is its /64, which one household or
+    server usually holds whole."""
+    address = client_ip(request) or ""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
 
 
 def login_username(request, credentials):

@@ -1,16 +1,25 @@
 import csv
 import json
 
+from axes.utils import reset
+from django.conf import settings as conf
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from .forms import DeleteAccountForm, PasswordChangeForm, SettingsForm, SignupForm
+from .forms import (
+    DeleteAccountForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SettingsForm,
+    SignupForm,
+)
+from .throttling import client_network, within_hourly_limit
 
 
 @require_http_methods(["GET", "POST"])
@@ -144,3 +153,33 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def get_form_kwargs(self):
         return super().get_form_kwargs() | {"request": self.request}
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's view, rate-limited: HIPAPP_RESET_REQUESTS_PER_HOUR requests from one
+    connection (answered with a message), HIPAPP_RESET_EMAILS_PER_HOUR emails to one address
+    (past that, the same answer and no email, so the limit tells nothing about accounts)."""
+
+    form_class = PasswordResetForm
+
+    def post(self, request, *args, **kwargs):
+        if not within_hourly_limit(
+            "reset-from", client_network(request), conf.HIPAPP_RESET_REQUESTS_PER_HOUR
+        ):
+            return self.render_to_response(self.get_context_data(throttled=True), status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"]
+        if within_hourly_limit("reset-to", email, conf.HIPAPP_RESET_EMAILS_PER_HOUR):
+            return super().form_valid(form)
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # The lockout page sends people here: a new password set through the emailed link
+        # lifts every sign-in lock on the account.
+        reset(username=form.user.email)
+        return response

@@ -183,6 +183,11 @@ if HIPAPP_PROXY_COUNT < 0:
     raise ImproperlyConfigured(f"HIPAPP_PROXY_COUNT={HIPAPP_PROXY_COUNT}: expected 0 or more")
 AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip"
 
+# Password reset, counted per clock hour in the cache: requests from one client address (an
+# IPv6 /64), and emails to one email address.
+HIPAPP_RESET_REQUESTS_PER_HOUR = envint("HIPAPP_RESET_REQUESTS_PER_HOUR", 10)
+HIPAPP_RESET_EMAILS_PER_HOUR = envint("HIPAPP_RESET_EMAILS_PER_HOUR", 3)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

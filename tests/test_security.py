@@ -4,6 +4,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from django.utils import timezone
 
 from exercises.models import Drill, Stage
 from progress.models import FollowedTrack, SetEntry, TrainingSession
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, sent_mail
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -167,6 +168,70 @@ def test_the_client_address_is_the_right_most_entry_no_trusted_proxy_wrote(
     headers = {"HTTP_X_FORWARDED_FOR": forwarded_for} if forwarded_for else {}
     request = rf.post("/accounts/login/", REMOTE_ADDR="10.0.0.2", **headers)
     assert get_client_ip_address(request) == address
+
+
+# --- Password reset ----------------------------------------------------------------------
+
+
+def ask_for_reset(client, email, ip="10.0.0.1"):
+    return client.post("/accounts/password/reset/", {"email": email}, REMOTE_ADDR=ip)
+
+
+def reset_link(message):
+    return re.search(r"http://testserver(/accounts/password/reset/\S+/)", message.body)[1]
+
+
+def test_one_address_gets_at_most_three_reset_emails_an_hour(client, alice):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        for n in range(5):  # from five places, so only the email's own limit applies
+            response = ask_for_reset(client, "ALICE@example.com", ip=f"198.51.100.{n}")
+            assert response["Location"] == "/accounts/password/reset/sent/"  # the same answer
+        assert len(sent_mail()) == 3
+    with time_machine.travel(start + timedelta(hours=1), tick=False):
+        ask_for_reset(client, alice.email)
+        assert len(sent_mail()) == 4
+
+
+def test_one_connection_may_ask_for_ten_resets_an_hour(client, alice):
+    for n in range(10):
+        assert ask_for_reset(client, f"someone{n}@example.com").status_code == 302
+    response = ask_for_reset(client, alice.email)
+    assert response.status_code == 429
+    assert "Too many password-reset requests" in response.content.decode()
+    assert sent_mail() == []
+    assert ask_for_reset(client, alice.email, ip="198.51.100.7").status_code == 302
+    assert len(sent_mail()) == 1
+
+
+def test_the_reset_answer_does_not_wait_for_the_email(client, alice, monkeypatch):
+    """A known and an unknown address answer alike: the email goes out after the answer."""
+    from django.core.mail.backends.locmem import EmailBackend
+
+    may_send = threading.Event()
+    send = EmailBackend.send_messages
+
+    def slow_send(self, messages):
+        assert may_send.wait(timeout=10)
+        return send(self, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", slow_send)
+    response = ask_for_reset(client, alice.email)  # answered while the email is held up
+    assert response["Location"] == "/accounts/password/reset/sent/"
+    may_send.set()
+    assert len(sent_mail()) == 1
+
+
+def test_choosing_a_new_password_by_the_emailed_link_lifts_the_lock(client, alice):
+    for _ in range(5):
+        sign_in(client, alice.email, "guess")
+    assert sign_in(client, alice.email).status_code == 429
+    ask_for_reset(client, alice.email)
+    phone = Client()
+    form_url = phone.get(reset_link(sent_mail()[0]))["Location"]
+    phone.post(form_url, {"new_password1": "reset pass 99", "new_password2": "reset pass 99"})
+    response = sign_in(client, alice.email, "reset pass 99")
+    assert response.status_code == 302 and response["Location"] == "/today/"
 
 
 # --- Every URL: anonymous, owner, another person ----------------------------------------
