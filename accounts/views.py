@@ -26,6 +26,13 @@ from .throttling import client_network, within_hourly_limit
 def signup(request):
     if request.user.is_authenticated:
         return redirect("today")
+    # The form says when an address already has an account (people need to know to sign in
+    # instead), so one connection may try only so many sign-ups an hour.
+    if request.method == "POST" and not within_hourly_limit(
+        "signup-from", client_network(request), conf.HIPAPP_SIGNUPS_PER_HOUR
+    ):
+        context = {"form": SignupForm(), "throttled": True}
+        return render(request, "accounts/signup.html", context, status=429)
     form = SignupForm(request.POST or None)
     if form.is_valid():
         user = form.save()

@@ -187,6 +187,8 @@ AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip"
 # IPv6 /64), and emails to one email address.
 HIPAPP_RESET_REQUESTS_PER_HOUR = envint("HIPAPP_RESET_REQUESTS_PER_HOUR", 10)
 HIPAPP_RESET_EMAILS_PER_HOUR = envint("HIPAPP_RESET_EMAILS_PER_HOUR", 3)
+# Sign-up tells whether an address has an account, so attempts from one address are limited.
+HIPAPP_SIGNUPS_PER_HOUR = envint("HIPAPP_SIGNUPS_PER_HOUR", 10)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -23,9 +23,9 @@ from tests.conftest import PASSWORD, sent_mail
 User = get_user_model()
 
 
-def signup(client, email="carol@example.com", password=PASSWORD, **extra):
+def signup(client, email="carol@example.com", password=PASSWORD, ip="127.0.0.1", **extra):
     data = {"email": email, "password1": password, "password2": password} | extra
-    return client.post("/accounts/signup/", data)
+    return client.post("/accounts/signup/", data, REMOTE_ADDR=ip)
 
 
 def sign_in(client, email, password=PASSWORD, **extra):
@@ -89,6 +89,20 @@ def test_the_spelling_folds_width_and_case_but_not_look_alikes():
     assert normalize_email(" \uff21lice@Example.COM\u00a0") == "alice@example.com"
     assert normalize_email("STRASSE@example.com") == normalize_email("stra\u00dfe@example.com")
     assert normalize_email("al\u0131ce@example.com") != "alice@example.com"
+
+
+def test_one_connection_may_try_ten_sign_ups_an_hour(client, alice):
+    """Sign-up says when an address is taken, so probing addresses is limited instead."""
+    for _ in range(9):
+        signup(client, email=alice.email, ip="203.0.113.9")
+    assert signup(client, ip="203.0.113.9").status_code == 302  # the tenth
+    response = signup(Client(), email="dave@example.com", ip="203.0.113.9")
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "Too many sign-up attempts came from your connection" in html
+    assert not User.objects.filter(email="dave@example.com").exists()
+    response = signup(Client(), email="dave@example.com", ip="198.51.100.7")
+    assert response["Location"] == "/today/"
 
 
 def test_signup_refuses_a_weak_password_and_keeps_the_email(client, db):
