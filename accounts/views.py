@@ -110,6 +110,22 @@ def export_data(user) -> dict:
     }
 
 
+class SpreadsheetWriter:
+    """csv.writer, with cells that a spreadsheet shows as written: text it would run as a
+    formula gets a leading apostrophe, so a note such as '=HYPERLINK(...)' stays a note."""
+
+    FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+    def __init__(self, file):
+        self.writer = csv.writer(file)
+
+    def writerow(self, row):
+        self.writer.writerow(
+            "'" + cell if isinstance(cell, str) and cell.startswith(self.FORMULA_STARTS) else cell
+            for cell in row
+        )
+
+
 @login_required
 @require_safe
 def export(request):
@@ -124,7 +140,7 @@ def export(request):
         )
     else:
         response = HttpResponse(content_type="text/csv; charset=utf-8")
-        writer = csv.writer(response)
+        writer = SpreadsheetWriter(response)
         writer.writerow(["section", "field", "value"])
         for field, value in data["account"].items():
             writer.writerow(["account", field, value])

@@ -270,6 +270,35 @@ def test_export_as_csv_opens_in_a_spreadsheet(client, catalog, alice, bob):
     assert not any("bobs" in row for row in rows)
 
 
+@pytest.mark.parametrize(
+    "note", ['=HYPERLINK("http://x")', "+1+2", "-2+3", "@SUM(A1)", "\tx", "\r=1"]
+)
+def test_export_as_csv_keeps_formulas_as_text(client, catalog, alice, note):
+    from exercises.models import Drill
+    from progress.models import SetEntry, TrainingSession
+
+    alice.display_name = "=cmd"
+    alice.save()
+    session = TrainingSession.objects.create(
+        user=alice,
+        drill=Drill.objects.get(slug="toe-tap"),
+        day="2026-03-01",
+        effort=4,
+        pain=0,
+        note=note,
+    )
+    SetEntry.objects.create(session=session, position=1, seconds=40, load="-")
+    client.force_login(alice)
+    rows = list(csv.reader(io.StringIO(client.get("/account/export/?format=csv").content.decode())))
+    assert ["account", "display_name", "'=cmd"] in rows
+    session_row = next(row for row in rows if row[:2] == ["2026-03-01", "toe-tap"])
+    assert session_row[6] == "'-" and session_row[-1] == "'" + note
+    assert (
+        json.loads(client.get("/account/export/?format=json").content)["sessions"][0]["note"]
+        == note
+    )  # JSON is data, not a spreadsheet: left as written
+
+
 def test_export_page_offers_both_formats(client, alice):
     client.force_login(alice)
     html = client.get("/account/export/").content.decode()
