@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "accounts.middleware.TimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "hipapp.middleware.headers",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -256,6 +257,42 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+
+# Permissions-Policy (hipapp.middleware): browser features no page uses are switched off.
+# Kept for our own origin: fullscreen and autoplay (sounds), and the Screen Wake Lock API the
+# session player is to use. Web Audio, vibration, notifications, push and service workers
+# have no policy of their own.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in [
+        "accelerometer",
+        "browsing-topics",
+        "camera",
+        "clipboard-read",
+        "display-capture",
+        "encrypted-media",
+        "gamepad",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "identity-credentials-get",
+        "idle-detection",
+        "local-fonts",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "otp-credentials",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-create",
+        "publickey-credentials-get",
+        "serial",
+        "storage-access",
+        "usb",
+        "window-management",
+        "xr-spatial-tracking",
+    ]
+} | {"autoplay": ["self"], "fullscreen": ["self"], "screen-wake-lock": ["self"]}
 
 # Security. Production (DJANGO_DEBUG=false) gets HTTPS-only cookies, HSTS and an SSL
 # redirect; behind a TLS-terminating proxy set DJANGO_SECURE_PROXY_SSL_HEADER=true.

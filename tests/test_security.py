@@ -398,6 +398,33 @@ def test_every_page_sends_the_security_headers(client, db, url):
     assert response["Referrer-Policy"] == "same-origin"
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
     assert response["X-Frame-Options"] == "DENY"
+    policy = dict(item.strip().split("=") for item in response["Permissions-Policy"].split(","))
+    for feature in ["camera", "microphone", "geolocation", "payment", "usb"]:
+        assert policy[feature] == "()", feature  # switched off
+    # Kept for our own pages: the session player will keep the screen awake.
+    assert policy["screen-wake-lock"] == "(self)"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/today/",
+        "/history/",
+        "/log/toe-tap/",
+        "/account/",
+        "/account/export/",
+        "/account/export/?format=csv",
+        "/account/export/?format=json",
+        "/drills/",
+    ],
+)
+def test_no_cache_keeps_what_a_signed_in_person_sees(client, catalog, alice, url):
+    client.force_login(alice)
+    response = client.get(url)
+    assert response.status_code == 200
+    directives = {d.strip() for d in response["Cache-Control"].split(",")}
+    assert {"private", "no-store"} <= directives
+    assert "public" not in directives
 
 
 def test_no_page_template_carries_inline_script_or_style():
