@@ -1,9 +1,26 @@
+import threading
+
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AdminUserCreationForm, AuthenticationForm, UserCreationForm
 
-from .models import User, time_zone_names
+from .models import User, normalize_email, time_zone_names
+from .throttling import check_current_password
 
 TIME_ZONE_CHOICES = [(name, name.replace("_", " ")) for name in time_zone_names()]
+
+
+class EmailField(forms.EmailField):
+    """An email address in its one spelling (accounts.models.normalize_email). The address is
+    checked after it is normalised, so what is looked up or stored is always a valid address
+    of at most 254 characters."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 254)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return normalize_email(super().to_python(value))
 
 
 class TimeZoneField(forms.ChoiceField):
@@ -12,17 +29,20 @@ class TimeZoneField(forms.ChoiceField):
 
 
 class SignupForm(UserCreationForm):
+    email = EmailField(
+        label="Email address",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
     # Filled in by static/js/timezone.js from the browser; UTC when scripts are off.
     time_zone = forms.CharField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = User
         fields = ["email"]
-        widgets = {"email": forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})}
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
+        email = self.cleaned_data["email"]
+        if User.objects.filter(email=email).exists():
             raise forms.ValidationError(
                 "An account with this email address already exists. "
                 "Sign in, or reset your password."
@@ -42,15 +62,16 @@ class SignupForm(UserCreationForm):
 
 
 class AdminSignupForm(AdminUserCreationForm):
+    email = EmailField(label="Email address")
+
     class Meta:
         model = User
         fields = ["email"]
 
 
 class EmailAuthenticationForm(AuthenticationForm):
-    username = forms.EmailField(
+    username = EmailField(
         label="Email",
-        max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
 
@@ -81,12 +102,48 @@ class DeleteAccountForm(forms.Form):
         label="I understand that my account and everything I logged will be deleted for good.",
     )
 
-    def __init__(self, user, *args, **kwargs):
-        self.user = user
+    def __init__(self, request, *args, **kwargs):
+        self.request = request
         super().__init__(*args, **kwargs)
 
     def clean_password(self):
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
+        if not check_current_password(self.request, self.request.user, password):
             raise forms.ValidationError("That is not your current password.")
+        return password
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    email = EmailField(label="Email", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
+    def get_users(self, email):
+        return (
+            user
+            for user in User.objects.filter(email=email, is_active=True)
+            if user.has_usable_password()
+        )
+
+    def send_mail(self, *args, **kwargs):
+        """Send from a thread of its own, so that the answer does not wait for the mail server:
+        a known and an unknown address answer in the same time. (Everything the email needs is
+        read before; the thread touches no database.)"""
+        sender = threading.Thread(
+            target=super().send_mail, args=args, kwargs=kwargs, name="password-reset-email"
+        )
+        sender.start()
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Django's form, with the old password checked (and wrong ones counted) as at sign-in."""
+
+    def __init__(self, user, *args, request, **kwargs):
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    def clean_old_password(self):
+        password = self.cleaned_data["old_password"]
+        if not check_current_password(self.request, self.user, password):
+            raise forms.ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
         return password

@@ -1,21 +1,38 @@
 import csv
 import json
 
+from axes.utils import reset
+from django.conf import settings as conf
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from .forms import DeleteAccountForm, SettingsForm, SignupForm
+from .forms import (
+    DeleteAccountForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SettingsForm,
+    SignupForm,
+)
+from .throttling import client_network, within_hourly_limit
 
 
 @require_http_methods(["GET", "POST"])
 def signup(request):
     if request.user.is_authenticated:
         return redirect("today")
+    # The form says when an address already has an account (people need to know to sign in
+    # instead), so one connection may try only so many sign-ups an hour.
+    if request.method == "POST" and not within_hourly_limit(
+        "signup-from", client_network(request), conf.HIPAPP_SIGNUPS_PER_HOUR
+    ):
+        context = {"form": SignupForm(), "throttled": True}
+        return render(request, "accounts/signup.html", context, status=429)
     form = SignupForm(request.POST or None)
     if form.is_valid():
         user = form.save()
@@ -93,6 +110,22 @@ def export_data(user) -> dict:
     }
 
 
+class SpreadsheetWriter:
+    """csv.writer, with cells that a spreadsheet shows as written: text it would run as a
+    formula gets a leading apostrophe, so a note such as '=HYPERLINK(...)' stays a note."""
+
+    FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+    def __init__(self, file):
+        self.writer = csv.writer(file)
+
+    def writerow(self, row):
+        self.writer.writerow(
+            "'" + cell if isinstance(cell, str) and cell.startswith(self.FORMULA_STARTS) else cell
+            for cell in row
+        )
+
+
 @login_required
 @require_safe
 def export(request):
@@ -107,7 +140,7 @@ def export(request):
         )
     else:
         response = HttpResponse(content_type="text/csv; charset=utf-8")
-        writer = csv.writer(response)
+        writer = SpreadsheetWriter(response)
         writer.writerow(["section", "field", "value"])
         for field, value in data["account"].items():
             writer.writerow(["account", field, value])
@@ -128,7 +161,7 @@ def export(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def delete(request):
-    form = DeleteAccountForm(request.user, request.POST or None)
+    form = DeleteAccountForm(request, request.POST or None)
     if form.is_valid():
         user = request.user
         logout(request)
@@ -136,3 +169,40 @@ def delete(request):
         messages.success(request, "Your account and everything in it have been deleted.")
         return redirect("home")
     return render(request, "accounts/delete.html", {"form": form})
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = PasswordChangeForm
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"request": self.request}
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's view, rate-limited: HIPAPP_RESET_REQUESTS_PER_HOUR requests from one
+    connection (answered with a message), HIPAPP_RESET_EMAILS_PER_HOUR emails to one address
+    (past that, the same answer and no email, so the limit tells nothing about accounts)."""
+
+    form_class = PasswordResetForm
+
+    def post(self, request, *args, **kwargs):
+        if not within_hourly_limit(
+            "reset-from", client_network(request), conf.HIPAPP_RESET_REQUESTS_PER_HOUR
+        ):
+            return self.render_to_response(self.get_context_data(throttled=True), status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"]
+        if within_hourly_limit("reset-to", email, conf.HIPAPP_RESET_EMAILS_PER_HOUR):
+            return super().form_valid(form)
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # The lockout page sends people here: a new password set through the emailed link
+        # lifts every sign-in lock on the account.
+        reset(username=form.user.email)
+        return response

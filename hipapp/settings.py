@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "accounts.middleware.TimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "hipapp.middleware.headers",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -192,9 +193,19 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
 AXES_DISABLE_ACCESS_LOG = True  # keep failures only, not a log of everyone's sign-ins
-# Behind a proxy, the client address comes from X-Forwarded-For (set by the proxy).
-if envbool("DJANGO_SECURE_PROXY_SSL_HEADER", False):
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The address a request comes from (accounts.throttling.client_ip): REMOTE_ADDR, or behind
+# HIPAPP_PROXY_COUNT trusted proxies the right-most X-Forwarded-For entry none of them wrote.
+HIPAPP_PROXY_COUNT = envint("HIPAPP_PROXY_COUNT", 0)
+if HIPAPP_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"HIPAPP_PROXY_COUNT={HIPAPP_PROXY_COUNT}: expected 0 or more")
+AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip"
+
+# Password reset, counted per clock hour in the cache: requests from one client address (an
+# IPv6 /64), and emails to one email address.
+HIPAPP_RESET_REQUESTS_PER_HOUR = envint("HIPAPP_RESET_REQUESTS_PER_HOUR", 10)
+HIPAPP_RESET_EMAILS_PER_HOUR = envint("HIPAPP_RESET_EMAILS_PER_HOUR", 3)
+# Sign-up tells whether an address has an account, so attempts from one address are limited.
+HIPAPP_SIGNUPS_PER_HOUR = envint("HIPAPP_SIGNUPS_PER_HOUR", 10)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -264,6 +275,42 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+
+# Permissions-Policy (hipapp.middleware): browser features no page uses are switched off.
+# Kept for our own origin: fullscreen and autoplay (sounds), and the Screen Wake Lock API the
+# session player is to use. Web Audio, vibration, notifications, push and service workers
+# have no policy of their own.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in [
+        "accelerometer",
+        "browsing-topics",
+        "camera",
+        "clipboard-read",
+        "display-capture",
+        "encrypted-media",
+        "gamepad",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "identity-credentials-get",
+        "idle-detection",
+        "local-fonts",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "otp-credentials",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-create",
+        "publickey-credentials-get",
+        "serial",
+        "storage-access",
+        "usb",
+        "window-management",
+        "xr-spatial-tracking",
+    ]
+} | {"autoplay": ["self"], "fullscreen": ["self"], "screen-wake-lock": ["self"]}
 
 # Security. Production (DJANGO_DEBUG=false) gets HTTPS-only cookies, HSTS and an SSL
 # redirect; behind a TLS-terminating proxy set DJANGO_SECURE_PROXY_SSL_HEADER=true.

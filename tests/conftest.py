@@ -1,9 +1,12 @@
 import os
 import re
 import shutil
+import threading
+import uuid
 
 import pytest
 from django.conf import settings
+from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -21,6 +24,24 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def own_cache_keys(settings):
+    """Each test starts with an empty cache. The database cache is rolled back with the test;
+    a shared Redis (REDIS_URL) keeps keys across tests and runs, so each test gets a key prefix
+    of its own rather than flushing a server others may use."""
+    settings.CACHES = {
+        name: config | {"KEY_PREFIX": uuid.uuid4().hex} for name, config in settings.CACHES.items()
+    }
+
+
+def sent_mail():
+    """The emails sent so far, once those still going out in the background have gone."""
+    for thread in threading.enumerate():
+        if thread.name == "password-reset-email":
+            thread.join()
+    return mail.outbox
 
 
 @pytest.fixture

@@ -14,16 +14,18 @@ from django.core import mail
 from django.db import models
 from django.test import Client
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
-from accounts.models import UserSession
-from tests.conftest import PASSWORD
+from accounts.models import UserSession, normalize_email
+from tests.conftest import PASSWORD, sent_mail
 
 User = get_user_model()
 
 
-def signup(client, email="carol@example.com", password=PASSWORD, **extra):
+def signup(client, email="carol@example.com", password=PASSWORD, ip="127.0.0.1", **extra):
     data = {"email": email, "password1": password, "password2": password} | extra
-    return client.post("/accounts/signup/", data)
+    return client.post("/accounts/signup/", data, REMOTE_ADDR=ip)
 
 
 def sign_in(client, email, password=PASSWORD, **extra):
@@ -50,6 +52,57 @@ def test_signup_refuses_an_email_already_taken_in_any_case(client, alice):
     assert response.status_code == 200
     assert "An account with this email address already exists" in response.content.decode()
     assert User.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "email",
+    [
+        "\uff41\uff4c\uff49\uff43\uff45@\uff45\uff58\uff41\uff4d\uff50\uff4c\uff45.com",
+        " Alice@EXAMPLE.com\u00a0",
+        "ALICE@example.com",
+    ],
+)
+def test_signup_refuses_another_spelling_of_an_email_already_taken(client, alice, email):
+    response = signup(client, email=email)
+    assert "An account with this email address already exists" in response.content.decode()
+    assert User.objects.count() == 1
+
+
+def test_signup_keeps_a_look_alike_apart_from_the_address_it_resembles(client, alice):
+    signup(client, email="AL\u0131CE@example.com")  # a dotless ı: another mailbox
+    assert set(User.objects.values_list("email", flat=True)) == {
+        "alice@example.com",
+        "al\u0131ce@example.com",
+    }
+    alice.refresh_from_db()
+    assert alice.check_password(PASSWORD)
+
+
+@given(st.text())
+def test_an_email_has_one_spelling(text):
+    once = normalize_email(text)
+    assert normalize_email(once) == once
+    assert once == once.strip()
+
+
+def test_the_spelling_folds_width_and_case_but_not_look_alikes():
+    assert normalize_email(" \uff21lice@Example.COM\u00a0") == "alice@example.com"
+    assert normalize_email("STRASSE@example.com") == normalize_email("stra\u00dfe@example.com")
+    assert normalize_email("al\u0131ce@example.com") != "alice@example.com"
+
+
+def test_one_connection_may_try_ten_sign_ups_an_hour(client, alice):
+    """Sign-up says when an address is taken, so probing addresses is limited instead."""
+    for _ in range(9):
+        signup(client, email=alice.email, ip="203.0.113.9")
+    assert signup(client, ip="203.0.113.9").status_code == 302  # the tenth
+    response = signup(Client(), email="dave@example.com", ip="203.0.113.9")
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "Too many sign-up attempts came from your connection" in html
+    assert not User.objects.filter(email="dave@example.com").exists()
+    response = signup(Client(), email="dave@example.com", ip="198.51.100.7")
+    assert response["Location"] == "/today/"
 
 
 def test_signup_refuses_a_weak_password_and_keeps_the_email(client, db):
@@ -131,7 +184,7 @@ def test_a_browser_signed_in_as_someone_else_shows_them(client, alice, bob):
 
 def test_password_reset_sends_a_link_that_sets_a_new_password(client, alice):
     client.post("/accounts/password/reset/", {"email": "alice@example.com"})
-    assert len(mail.outbox) == 1
+    assert len(sent_mail()) == 1
     link = re.search(r"http://testserver(/accounts/password/reset/\S+/)", mail.outbox[0].body)[1]
     form_url = client.get(link)["Location"]  # Django swaps the token for a session marker
     response = client.post(
@@ -146,7 +199,7 @@ def test_password_reset_sends_a_link_that_sets_a_new_password(client, alice):
 def test_password_reset_for_an_unknown_email_says_the_same_and_sends_nothing(client, db):
     response = client.post("/accounts/password/reset/", {"email": "nobody@example.com"})
     assert response["Location"] == "/accounts/password/reset/sent/"
-    assert mail.outbox == []
+    assert sent_mail() == []
 
 
 def test_settings_save_display_name_time_zone_and_training_days(client, alice):
@@ -215,6 +268,35 @@ def test_export_as_csv_opens_in_a_spreadsheet(client, catalog, alice, bob):
     assert ["account", "email", "alice@example.com"] in rows
     assert ["2026-03-01", "toe-tap", "1", "", "40", "both", "", "4", "2", "mine"] in rows
     assert not any("bobs" in row for row in rows)
+
+
+@pytest.mark.parametrize(
+    "note", ['=HYPERLINK("http://x")', "+1+2", "-2+3", "@SUM(A1)", "\tx", "\r=1"]
+)
+def test_export_as_csv_keeps_formulas_as_text(client, catalog, alice, note):
+    from exercises.models import Drill
+    from progress.models import SetEntry, TrainingSession
+
+    alice.display_name = "=cmd"
+    alice.save()
+    session = TrainingSession.objects.create(
+        user=alice,
+        drill=Drill.objects.get(slug="toe-tap"),
+        day="2026-03-01",
+        effort=4,
+        pain=0,
+        note=note,
+    )
+    SetEntry.objects.create(session=session, position=1, seconds=40, load="-")
+    client.force_login(alice)
+    rows = list(csv.reader(io.StringIO(client.get("/account/export/?format=csv").content.decode())))
+    assert ["account", "display_name", "'=cmd"] in rows
+    session_row = next(row for row in rows if row[:2] == ["2026-03-01", "toe-tap"])
+    assert session_row[6] == "'-" and session_row[-1] == "'" + note
+    assert (
+        json.loads(client.get("/account/export/?format=json").content)["sessions"][0]["note"]
+        == note
+    )  # JSON is data, not a spreadsheet: left as written
 
 
 def test_export_page_offers_both_formats(client, alice):

@@ -45,6 +45,13 @@ hypothesis_settings = settings(
 )
 
 
+@pytest.fixture(autouse=True)
+def no_limits(settings):
+    """Every example reaches the form, not the limits on sign-up, resets and wrong passwords."""
+    settings.HIPAPP_SIGNUPS_PER_HOUR = settings.HIPAPP_RESET_REQUESTS_PER_HOUR = 10_000
+    settings.AXES_FAILURE_LIMIT = 10_000
+
+
 @pytest.mark.parametrize("url", FORMS)
 def test_every_form_answers_generated_input_without_a_server_error(alice, url):
     client = Client(raise_request_exception=False)

@@ -4,6 +4,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,14 +16,14 @@ from django.utils import timezone
 
 from exercises.models import Drill, Stage
 from progress.models import FollowedTrack, SetEntry, TrainingSession
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, sent_mail
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def sign_in(client, email, password=PASSWORD, ip="10.0.0.1"):
+def sign_in(client, email, password=PASSWORD, ip="10.0.0.1", **headers):
     return client.post(
-        "/accounts/login/", {"username": email, "password": password}, REMOTE_ADDR=ip
+        "/accounts/login/", {"username": email, "password": password}, REMOTE_ADDR=ip, **headers
     )
 
 
@@ -61,6 +62,61 @@ def test_a_lockout_from_elsewhere_does_not_lock_the_owner_out(alice):
     assert response.status_code == 302 and response["Location"] == "/today/"
 
 
+def test_a_look_alike_of_a_locked_email_neither_signs_in_nor_gets_more_guesses(client, alice):
+    for _ in range(5):
+        sign_in(client, alice.email, "guess")
+    # A dotless ı is another address, with no account (PostgreSQL's UPPER() reads it as an i).
+    response = sign_in(client, "al\u0131ce@example.com")
+    assert response.status_code == 200
+    assert "do not match an account" in response.content.decode()
+    assert sign_in(client, "AL\u0130CE@example.com").status_code == 200  # dotted capital İ
+    # Full-width letters are Alice's own address in another spelling: her lock holds.
+    assert sign_in(client, "\uff41\uff4c\uff49\uff43\uff45@example.com").status_code == 429
+    assert sign_in(client, " ALICE@EXAMPLE.COM\u00a0").status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+CURRENT_PASSWORD_FORMS = {
+    "/account/delete/": lambda password: {"password": password, "confirm": "on"},
+    "/accounts/password/change/": lambda password: {
+        "old_password": password,
+        "new_password1": "a brand new passphrase 7",
+        "new_password2": "a brand new passphrase 7",
+    },
+}
+
+
+@pytest.mark.parametrize("url", CURRENT_PASSWORD_FORMS)
+def test_guessing_the_current_password_when_signed_in_counts_like_sign_in(client, alice, url):
+    form = CURRENT_PASSWORD_FORMS[url]
+    client.force_login(alice)
+    for _ in range(4):
+        response = client.post(url, form("guess"), REMOTE_ADDR="10.0.0.1")
+        assert response.status_code == 200
+    response = client.post(url, form("guess"), REMOTE_ADDR="10.0.0.1")
+    assert response.status_code == 429
+    assert "Please wait 0:15:00" in response.content.decode()
+    # Locked now: the right password is refused too, here and at sign-in from this address.
+    assert client.post(url, form(PASSWORD), REMOTE_ADDR="10.0.0.1").status_code == 429
+    alice.refresh_from_db()
+    assert alice.check_password(PASSWORD)
+    assert sign_in(Client(), alice.email, ip="10.0.0.1").status_code == 429
+    assert sign_in(Client(), alice.email, ip="198.51.100.7").status_code == 302
+
+
+def test_sign_in_and_account_page_failures_share_one_count(client, alice):
+    for _ in range(3):
+        sign_in(Client(), alice.email, "guess")
+    client.force_login(alice)
+    delete = CURRENT_PASSWORD_FORMS["/account/delete/"]
+    assert (
+        client.post("/account/delete/", delete("guess"), REMOTE_ADDR="10.0.0.1").status_code == 200
+    )
+    assert (
+        client.post("/account/delete/", delete("guess"), REMOTE_ADDR="10.0.0.1").status_code == 429
+    )
+
+
 def test_the_lock_lifts_after_the_cool_off(client, alice):
     start = timezone.now()
     with time_machine.travel(start, tick=False):
@@ -69,6 +125,113 @@ def test_the_lock_lifts_after_the_cool_off(client, alice):
         assert sign_in(client, alice.email).status_code == 429
     with time_machine.travel(start + timedelta(minutes=16), tick=False):
         assert sign_in(client, alice.email).status_code == 302
+
+
+def test_behind_a_proxy_each_client_is_counted_at_its_own_address(settings, bob):
+    """One trusted proxy: the client is the right-most X-Forwarded-For entry (the one the proxy
+    wrote); anything left of it is the client's own claim and changes nothing."""
+    settings.HIPAPP_PROXY_COUNT = 1
+    stranger, owner = Client(), Client()
+    for _ in range(5):
+        sign_in(stranger, bob.email, "guess", ip="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    locked = sign_in(stranger, bob.email, ip="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert locked.status_code == 429
+    # A made-up left-most entry does not get the stranger out of the lock.
+    spoofed = sign_in(
+        stranger, bob.email, ip="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.44, 203.0.113.9"
+    )
+    assert spoofed.status_code == 429
+    # Bob, from his own address through the same proxy, signs in.
+    response = sign_in(owner, bob.email, ip="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert response.status_code == 302 and response["Location"] == "/today/"
+
+
+@pytest.mark.parametrize(
+    "proxies, forwarded_for, address",
+    [
+        (0, None, "10.0.0.2"),
+        (0, "203.0.113.9", "10.0.0.2"),  # no proxy trusted: the header is the client's own
+        (1, "203.0.113.9", "203.0.113.9"),
+        (1, "198.51.100.44, 203.0.113.9", "203.0.113.9"),
+        (2, "198.51.100.44, 203.0.113.9, 10.0.0.1", "203.0.113.9"),
+        (1, None, "10.0.0.2"),  # reached directly, past the proxy
+        (2, "203.0.113.9", "10.0.0.2"),  # fewer entries than proxies: not trusted
+        (1, "not an address", "10.0.0.2"),
+    ],
+)
+def test_the_client_address_is_the_right_most_entry_no_trusted_proxy_wrote(
+    rf, settings, proxies, forwarded_for, address
+):
+    from axes.helpers import get_client_ip_address
+
+    settings.HIPAPP_PROXY_COUNT = proxies
+    headers = {"HTTP_X_FORWARDED_FOR": forwarded_for} if forwarded_for else {}
+    request = rf.post("/accounts/login/", REMOTE_ADDR="10.0.0.2", **headers)
+    assert get_client_ip_address(request) == address
+
+
+# --- Password reset ----------------------------------------------------------------------
+
+
+def ask_for_reset(client, email, ip="10.0.0.1"):
+    return client.post("/accounts/password/reset/", {"email": email}, REMOTE_ADDR=ip)
+
+
+def reset_link(message):
+    return re.search(r"http://testserver(/accounts/password/reset/\S+/)", message.body)[1]
+
+
+def test_one_address_gets_at_most_three_reset_emails_an_hour(client, alice):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        for n in range(5):  # from five places, so only the email's own limit applies
+            response = ask_for_reset(client, "ALICE@example.com", ip=f"198.51.100.{n}")
+            assert response["Location"] == "/accounts/password/reset/sent/"  # the same answer
+        assert len(sent_mail()) == 3
+    with time_machine.travel(start + timedelta(hours=1), tick=False):
+        ask_for_reset(client, alice.email)
+        assert len(sent_mail()) == 4
+
+
+def test_one_connection_may_ask_for_ten_resets_an_hour(client, alice):
+    for n in range(10):
+        assert ask_for_reset(client, f"someone{n}@example.com").status_code == 302
+    response = ask_for_reset(client, alice.email)
+    assert response.status_code == 429
+    assert "Too many password-reset requests" in response.content.decode()
+    assert sent_mail() == []
+    assert ask_for_reset(client, alice.email, ip="198.51.100.7").status_code == 302
+    assert len(sent_mail()) == 1
+
+
+def test_the_reset_answer_does_not_wait_for_the_email(client, alice, monkeypatch):
+    """A known and an unknown address answer alike: the email goes out after the answer."""
+    from django.core.mail.backends.locmem import EmailBackend
+
+    may_send = threading.Event()
+    send = EmailBackend.send_messages
+
+    def slow_send(self, messages):
+        assert may_send.wait(timeout=10)
+        return send(self, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", slow_send)
+    response = ask_for_reset(client, alice.email)  # answered while the email is held up
+    assert response["Location"] == "/accounts/password/reset/sent/"
+    may_send.set()
+    assert len(sent_mail()) == 1
+
+
+def test_choosing_a_new_password_by_the_emailed_link_lifts_the_lock(client, alice):
+    for _ in range(5):
+        sign_in(client, alice.email, "guess")
+    assert sign_in(client, alice.email).status_code == 429
+    ask_for_reset(client, alice.email)
+    phone = Client()
+    form_url = phone.get(reset_link(sent_mail()[0]))["Location"]
+    phone.post(form_url, {"new_password1": "reset pass 99", "new_password2": "reset pass 99"})
+    response = sign_in(client, alice.email, "reset pass 99")
+    assert response.status_code == 302 and response["Location"] == "/today/"
 
 
 # --- Every URL: anonymous, owner, another person ----------------------------------------
@@ -235,6 +398,33 @@ def test_every_page_sends_the_security_headers(client, db, url):
     assert response["Referrer-Policy"] == "same-origin"
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
     assert response["X-Frame-Options"] == "DENY"
+    policy = dict(item.strip().split("=") for item in response["Permissions-Policy"].split(","))
+    for feature in ["camera", "microphone", "geolocation", "payment", "usb"]:
+        assert policy[feature] == "()", feature  # switched off
+    # Kept for our own pages: the session player will keep the screen awake.
+    assert policy["screen-wake-lock"] == "(self)"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/today/",
+        "/history/",
+        "/log/toe-tap/",
+        "/account/",
+        "/account/export/",
+        "/account/export/?format=csv",
+        "/account/export/?format=json",
+        "/drills/",
+    ],
+)
+def test_no_cache_keeps_what_a_signed_in_person_sees(client, catalog, alice, url):
+    client.force_login(alice)
+    response = client.get(url)
+    assert response.status_code == 200
+    directives = {d.strip() for d in response["Cache-Control"].split(",")}
+    assert {"private", "no-store"} <= directives
+    assert "public" not in directives
 
 
 def test_no_page_template_carries_inline_script_or_style():
