@@ -29,9 +29,16 @@ class FollowedTrackQuerySet(models.QuerySet):
 
     def with_totals(self):
         """With their track, current stage and drill, and the number of stages in the track."""
+        stages = (
+            Stage.objects.filter(track=models.OuterRef("track"))
+            .order_by()
+            .values("track")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
         return (
             self.select_related("track", "stage__drill")
-            .annotate(stage_total=models.Count("track__stages", distinct=True))
+            .annotate(stage_total=models.Subquery(stages))
             .order_by("track__position", "track__name")
         )
 
@@ -298,6 +305,11 @@ class SessionLine:
     effort: int
     note: str
     sets_summary: str = ""  # '8 reps, 8 reps, 7 reps' or '30 s (left), 30 s (right)'
+
+    @property
+    def day_text(self) -> str:
+        """'Mon, Nov 30, 2026'."""
+        return f"{self.day:%a, %b} {self.day.day}, {self.day.year}"
 
 
 def session_lines(rows) -> list[SessionLine]:

@@ -146,7 +146,10 @@ def query_name(sql: str) -> str | None:
     database cache and on Redis."""
     if sql.startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")):
         return None
-    found = re.search(r'\b(?:FROM|INTO|UPDATE)\s+"?(\w+)"?', sql)
+    outer = sql
+    while (inner := re.sub(r"\([^()]*\)", "", outer)) != outer:  # subqueries and lists out
+        outer = inner
+    found = re.search(r'\b(?:FROM|INTO|UPDATE)\s+"?(\w+)"?', outer)
     table = found.group(1) if found else "?"
     if table == settings.CACHES["default"].get("LOCATION"):
         return None
