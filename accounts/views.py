@@ -55,14 +55,10 @@ def settings(request):
 
 
 def export_data(user) -> dict:
-    """Everything the person has given Hipapp, as plain values."""
-    from progress.models import FollowedTrack, StageChange, TrainingSession
+    """Everything the person has given Hipapp, as plain values: their account here, their
+    training from progress/ (progress.export)."""
+    from progress.export import training_data
 
-    sessions = TrainingSession.objects.for_user(user).with_sets().order_by("day", "created_at")
-    followed = FollowedTrack.objects.for_user(user).select_related("track", "stage__drill")
-    changes = StageChange.objects.filter(followed__user=user).select_related(
-        "followed__track", "from_stage__drill", "to_stage__drill"
-    )
     return {
         "exported_at": timezone.now().isoformat(),
         "account": {
@@ -72,42 +68,7 @@ def export_data(user) -> dict:
             "days_per_week": user.days_per_week,
             "joined": user.date_joined.isoformat(),
         },
-        "tracks": [
-            {
-                "track": f.track.slug,
-                "state": f.state,
-                "stage": f.stage.position,
-                "drill": f.stage.drill.slug,
-                "stage_started": f.stage_started.isoformat(),
-            }
-            for f in followed
-        ],
-        "stage_changes": [
-            {
-                "track": c.followed.track.slug,
-                "kind": c.kind,
-                "from_stage": c.from_stage.position if c.from_stage else None,
-                "to_stage": c.to_stage.position,
-                "day": c.day.isoformat(),
-                "reason": c.reason,
-            }
-            for c in changes
-        ],
-        "sessions": [
-            {
-                "day": s.day.isoformat(),
-                "drill": s.drill.slug,
-                "effort": s.effort,
-                "pain": s.pain,
-                "note": s.note,
-                "sets": [
-                    {"reps": e.reps, "seconds": e.seconds, "side": e.side, "load": e.load}
-                    for e in s.sets.all()
-                ],
-            }
-            for s in sessions
-        ],
-    }
+    } | training_data(user)
 
 
 class SpreadsheetWriter:

@@ -18,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from accounts.models import UserSession, normalize_email
-from tests.conftest import PASSWORD, sent_mail
+from tests.conftest import PASSWORD, sent_mail, sign_in
 
 User = get_user_model()
 
@@ -26,10 +26,6 @@ User = get_user_model()
 def signup(client, email="carol@example.com", password=PASSWORD, ip="127.0.0.1", **extra):
     data = {"email": email, "password1": password, "password2": password} | extra
     return client.post("/accounts/signup/", data, REMOTE_ADDR=ip)
-
-
-def sign_in(client, email, password=PASSWORD, **extra):
-    return client.post("/accounts/login/", {"username": email, "password": password}, **extra)
 
 
 def test_signing_up_creates_the_account_signs_in_and_lands_on_today(client, db):

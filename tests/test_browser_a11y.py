@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 from exercises.models import Drill, Track
 from progress.models import FollowedTrack, TrainingSession
 from progress.views import local_today
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -78,13 +78,6 @@ def report(width, violations):
             lines.append(f"    on {', '.join(targets)}")
             lines.append(f"      {failure}")
     return "\n".join(lines)
-
-
-def sign_in(page, email, password):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
 
 
 @pytest.mark.parametrize("width", WIDTHS)

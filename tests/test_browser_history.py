@@ -5,6 +5,7 @@ from playwright.sync_api import expect
 
 from progress import demo
 from progress.models import TrainingSession
+from tests.conftest import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -14,13 +15,6 @@ def demo_person(catalog):
     return demo.seed_person("dana@example.com", demo.DEMO_PASSWORD, weeks=40, days_per_week=4)
 
 
-def sign_in(page, person):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(person.email)
-    page.get_by_label("Password").fill(demo.DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-
-
 def fits_the_width(page):
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
@@ -28,7 +22,7 @@ def fits_the_width(page):
 @pytest.mark.parametrize("width", [360, 1280])
 def test_the_demo_persons_history_reads_at_phone_and_desktop_width(make_page, demo_person, width):
     page = make_page(viewport={"width": width, "height": 800})
-    sign_in(page, demo_person)
+    sign_in(page, demo_person.email, demo.DEMO_PASSWORD)
     if width < 768:  # the menu is folded away on a phone
         page.get_by_role("button", name="Show menu").click()
     page.get_by_role("link", name="History").first.click()
@@ -56,7 +50,7 @@ def test_the_demo_persons_history_reads_at_phone_and_desktop_width(make_page, de
 
 
 def test_filters_narrow_the_sessions_to_one_drill(page, demo_person):
-    sign_in(page, demo_person)
+    sign_in(page, demo_person.email, demo.DEMO_PASSWORD)
     page.goto("/history/")
     drill = TrainingSession.objects.filter(user=demo_person).select_related("drill").last().drill
     page.get_by_label("Drill").select_option(label=drill.name)

@@ -7,16 +7,9 @@ import time_machine
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, email):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_three_weeks_of_logging_make_a_stage_ready_and_the_next_drill_follows(page, catalog):

@@ -76,3 +76,15 @@ def test_the_cache_is_shared_through_the_database_not_kept_in_a_process(db):
         cursor.execute("SELECT COUNT(*) FROM hipapp_cache")
         assert cursor.fetchone() == (1,)
     assert cache.get("greeting") == "hello"
+
+
+def test_collected_static_files_get_brotli_copies_for_whitenoise(tmp_path):
+    env = production_env(DJANGO_STATIC_ROOT=str(tmp_path))
+    result = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input"],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    css = list(tmp_path.glob("css/hipapp.*.css"))
+    assert css, list(tmp_path.iterdir())
+    assert css[0].with_name(css[0].name + ".br").exists()
