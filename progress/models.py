@@ -9,7 +9,7 @@ from functools import reduce
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
-from django.db.models.functions import Length
+from django.db.models.functions import Coalesce, Length
 from django.db.models.lookups import LessThanOrEqual
 
 from exercises.models import Drill, Stage, Track
@@ -183,6 +183,18 @@ class TrainingSessionQuerySet(models.QuerySet):
             .annotate(n=models.Count("id"))
         )
 
+    def chart_points(self, drill, first, last):
+        """(day, value, pain) a session of the drill from first to last, oldest first: the
+        longest hold of a timed drill, or all its reps added up."""
+        value = models.Max("sets__seconds") if drill.is_timed else models.Sum("sets__reps")
+        return (
+            self.filter(drill=drill, day__gte=first, day__lte=last)
+            .order_by("day", "created_at")
+            .values("pk", "day", "pain")
+            .annotate(value=Coalesce(value, 0))
+            .values_list("day", "value", "pain")
+        )
+
     def drills_logged(self):
         """The drills these sessions are of, by name, as (slug, name) rows."""
         return (
@@ -344,6 +356,15 @@ def sum_weeks(days) -> dict[tuple, dict]:
 
 
 class WeeklyTotalQuerySet(models.QuerySet):
+    def chart_rows(self, user, drill, last):
+        """(Monday, first of the month, longest hold, reps, sessions, highest pain), oldest
+        first, up to the week holding last: a week that spans two months is two rows."""
+        return (
+            self.filter(user=user, drill=drill, week__lte=last)
+            .order_by("week", "month")
+            .values_list("week", "month", "best_seconds", "reps", "sessions", "pain")
+        )
+
     def rebuild(self, user, drill_days=None):
         """Sum again the weeks holding these (drill id, day) pairs, or every week of the person
         when None. Three queries: the sets of those weeks summed by day in the database, the

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Max, Q, Sum
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -347,22 +347,11 @@ def drill_history(request, drill):
     drill = get_object_or_404(Drill, slug=slug)
     unit = "s" if drill.is_timed else "reps"
     recent_from = day - timedelta(weeks=hist.RECENT_WEEKS) + timedelta(days=1)
-    value = Max("sets__seconds") if drill.is_timed else Sum("sets__reps")
     recent = [
-        hist.Point(row["day"], row["value"] or 0, row["pain"])
-        for row in TrainingSession.objects.for_user(user)
-        .filter(drill=drill, day__gte=recent_from, day__lte=day)
-        .order_by("day", "created_at")
-        .values("pk", "day", "pain")
-        .annotate(value=value)
+        hist.Point(*row)
+        for row in TrainingSession.objects.for_user(user).chart_points(drill, recent_from, day)
     ]
-    # Summed by week and by month as sessions are logged: a week that spans two months is two.
-    totals = [
-        hist.Total(*row)
-        for row in WeeklyTotal.objects.filter(user=user, drill=drill, week__lte=day)
-        .order_by("week", "month")
-        .values_list("week", "month", "best_seconds", "reps", "sessions", "pain")
-    ]
+    totals = [hist.Total(*row) for row in WeeklyTotal.objects.chart_rows(user, drill, day)]
     period, long_points = hist.long_series(totals, drill.is_timed)
     marks = [
         hist.Mark(change.day, f"Stage {change.to_stage.position}", change.kind != "step_back")

@@ -1,5 +1,6 @@
 """Project-wide promises: health check, migrations, deploy settings."""
 
+import json
 import os
 import subprocess
 import sys
@@ -67,15 +68,26 @@ def test_a_yes_no_variable_with_a_typo_is_refused():
     assert "DJANGO_DEBUG='ture'" in result.stderr
 
 
-def test_the_cache_is_shared_through_the_database_not_kept_in_a_process(db):
-    from django.core.cache import cache
-    from django.db import connection
+def cache_settings(**env) -> dict:
+    """CACHES as the settings module builds them from these variables (REDIS_URL unset)."""
+    script = "import json; from hipapp import settings; print(json.dumps(settings.CACHES))"
+    environ = {k: v for k, v in os.environ.items() if k != "REDIS_URL"} | env
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=environ, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)["default"]
 
-    cache.set("greeting", "hello", 60)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT COUNT(*) FROM hipapp_cache")
-        assert cursor.fetchone() == (1,)
-    assert cache.get("greeting") == "hello"
+
+def test_the_cache_is_shared_through_the_database_or_redis_never_kept_in_a_process():
+    database = cache_settings()
+    assert database["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+    assert database["OPTIONS"]["MAX_ENTRIES"] >= 10_000  # Django's 300 is a few people's pages
+    redis = cache_settings(REDIS_URL="redis://127.0.0.1:6379/3")
+    assert redis == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/3",
+    }
 
 
 def test_collected_static_files_get_brotli_copies_for_whitenoise(tmp_path):
