@@ -15,24 +15,30 @@ another Chromium; `--reports DIR` keeps Lighthouse's JSON reports.
 """
 
 import argparse
-import http.cookiejar
 import json
 import os
-import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import (
+    HOST,
+    ROOT,
+    Browser,
+    Failure,
+    free_port,
+    manage,
+    production_env,
+    start_gunicorn,
+    stop,
+    wait_until_serving,
+)
+
 LIGHTHOUSE = ROOT / "bench" / "node_modules" / ".bin" / "lighthouse"
 EMAIL = "audit@hipapp.test"
 TARGETS = {"performance": 0.95, "accessibility": 1.0, "best-practices": 1.0, "seo": 0.9}
@@ -47,11 +53,6 @@ CHROME_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SERVER_START_SECONDS = 30
-
-
-class AuditError(Exception):
-    pass
 
 
 def run(command, env, what):
@@ -81,32 +82,18 @@ def run(command, env, what):
             process.wait()
         raise
     if process.returncode != 0:
-        raise AuditError(f"{what} failed (exit {process.returncode}):\n{output}")
+        raise Failure(f"{what} failed (exit {process.returncode}):\n{output}")
     return output
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def django_env(tmp):
     """Production settings on a throwaway SQLite database, over plain HTTP on loopback."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
     env.pop("DATABASE_URL", None)
-    env.update(
-        DJANGO_DEBUG="false",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        DJANGO_SECURE_SSL_REDIRECT="false",
-        DJANGO_SECURE_COOKIES="false",
-        DJANGO_SECURE_HSTS_SECONDS="0",
+    return env | production_env(
         DJANGO_SQLITE_PATH=str(tmp / "audit.sqlite3"),
         DJANGO_STATIC_ROOT=str(tmp / "static"),
-        DJANGO_LOG_LEVEL="WARNING",
     )
-    return env
 
 
 def prepare(env, password):
@@ -114,105 +101,50 @@ def prepare(env, password):
 
     Returns the slug of a drill on the person's current stage, for the log page.
     """
-    manage = [sys.executable, "manage.py"]
-    run([*manage, "migrate", "--no-input"], env, "migrate")
-    run([*manage, "load_catalog"], env, "load_catalog")
-    seed = [*manage, "seed_demo", "--weeks", "12", "--email", EMAIL, "--password", password]
-    run([*seed, "--replace"], env, "seed_demo")
-    run([*manage, "collectstatic", "--no-input"], env, "collectstatic")
-    slug = run(
-        [
-            *manage,
-            "shell",
-            "--no-imports",
-            "-c",
-            "from progress.models import FollowedTrack\n"
-            f"followed = FollowedTrack.objects.filter(user__email={EMAIL!r}).current().first()\n"
-            "print(followed.stage.drill.slug if followed else '')",
-        ],
-        env,
-        "finding a drill to log",
+    manage("migrate", "--no-input", env=env)
+    manage("load_catalog", env=env)
+    seed = ["seed_demo", "--weeks", "12", "--email", EMAIL, "--password", password]
+    manage(*seed, "--replace", env=env)
+    manage("collectstatic", "--no-input", env=env)
+    slug = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from progress.models import FollowedTrack\n"
+        f"followed = FollowedTrack.objects.filter(user__email={EMAIL!r}).current().first()\n"
+        "print(followed.stage.drill.slug if followed else '')",
+        env=env,
     ).strip()
     if not slug:
-        raise AuditError(f"seed_demo left {EMAIL} following no track: no drill to log")
+        raise Failure(f"seed_demo left {EMAIL} following no track: no drill to log")
     return slug
 
 
-def start_server(env, port, log_path):
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "hipapp.wsgi",
-        f"--bind=127.0.0.1:{port}",
-        "--workers=2",
-        "--no-control-socket",
-        "--log-level=warning",
-    ]
+def start_server(env, port, log):
     # gunicorn's and Django's logs (a 404 for /robots.txt, say) go to a file, shown on failure.
-    with open(log_path, "w") as log:
-        server = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=log,
-            start_new_session=True,
-        )
-    deadline = time.monotonic() + SERVER_START_SECONDS
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise AuditError(f"gunicorn exited ({server.returncode}):\n{log_path.read_text()}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as reply:
-                if reply.status == 200:
-                    return server
-        except OSError:
-            time.sleep(0.2)
-    stop(server)
-    raise AuditError(f"gunicorn did not answer within {SERVER_START_SECONDS}s")
-
-
-def stop(server):
-    if server.poll() is None:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-
-
-def sign_in(base, password):
-    """Sign in through the login form; return the session cookie's value."""
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    with opener.open(f"{base}/accounts/login/") as reply:
-        form = reply.read().decode()
-    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)
-    if not match:
-        raise AuditError("no CSRF token on the sign-in page")
-    data = urllib.parse.urlencode(
-        {"csrfmiddlewaretoken": match[1], "username": EMAIL, "password": password}
-    ).encode()
-    with opener.open(f"{base}/accounts/login/", data=data) as reply:
-        landed = urllib.parse.urlsplit(reply.url).path
-    cookies = {cookie.name: cookie.value for cookie in jar}
-    if "sessionid" not in cookies or landed == "/accounts/login/":
-        raise AuditError(f"signing in as {EMAIL} failed (ended on {landed})")
-    return cookies["sessionid"]
-
-
-def check_page(url, cookie):
-    """The page must answer 200 itself: auditing a redirect to sign-in would be meaningless."""
-    request = urllib.request.Request(url, headers={"Cookie": cookie})
+    server = start_gunicorn(port, log, ["--workers=2", "--log-level=warning"], env=env)
     try:
-        with urllib.request.urlopen(request) as reply:
-            if reply.url != url:
-                raise AuditError(f"{url} redirected to {reply.url}")
-    except urllib.error.HTTPError as exc:
-        raise AuditError(f"{url} answered {exc.code}") from exc
+        wait_until_serving(server, port)
+    except Failure:
+        stop(server)
+        raise
+    return server
+
+
+def sign_in(port, password):
+    """Sign in through the login form; return the session cookie's value."""
+    browser = Browser(port)
+    answer = browser.sign_in(EMAIL, password)
+    if answer.status != 302 or "sessionid" not in browser.cookies:
+        raise Failure(f"signing in as {EMAIL} failed ({answer.status} {answer.location})")
+    return browser.cookies["sessionid"]
+
+
+def check_page(port, path, session):
+    """The page must answer 200 itself: auditing a redirect to sign-in would be meaningless."""
+    answer = Browser(port, {"sessionid": session}).request("GET", path)
+    if answer.status != 200:
+        raise Failure(f"{path} answered {answer.status} {answer.location}")
 
 
 def lighthouse(url, headers_path, report_path, tmp, chrome):
@@ -234,7 +166,7 @@ def lighthouse(url, headers_path, report_path, tmp, chrome):
     shutil.rmtree(profile, ignore_errors=True)
     report = json.loads(report_path.read_text())
     if report.get("runtimeError"):
-        raise AuditError(f"Lighthouse on {url}: {report['runtimeError']['message']}")
+        raise Failure(f"Lighthouse on {url}: {report['runtimeError']['message']}")
     return report
 
 
@@ -259,9 +191,9 @@ def performance(report):
 def audit(runs, reports_dir):
     chrome = os.environ.get("CHROME_PATH") or shutil.which("chromium")
     if not chrome:
-        raise AuditError("no Chromium: install Debian's (`make browser`) or set CHROME_PATH")
+        raise Failure("no Chromium: install Debian's (`make browser`) or set CHROME_PATH")
     if not LIGHTHOUSE.exists():
-        raise AuditError("no Lighthouse: run `npm ci --prefix bench`")
+        raise Failure("no Lighthouse: run `npm ci --prefix bench`")
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="hipapp-audit-") as tmp_name:
         tmp = Path(tmp_name)
@@ -269,12 +201,12 @@ def audit(runs, reports_dir):
         password = secrets.token_urlsafe(16)
         slug = prepare(env, password)
         port = free_port()
-        base = f"http://127.0.0.1:{port}"
+        base = f"http://{HOST}:{port}"
         server = start_server(env, port, tmp / "gunicorn.log")
         try:
-            cookie = f"sessionid={sign_in(base, password)}"
+            session = sign_in(port, password)
             headers_path = tmp / "headers.json"
-            headers_path.write_text(json.dumps({"Cookie": cookie}))
+            headers_path.write_text(json.dumps({"Cookie": f"sessionid={session}"}))
             pages = {
                 "today": "/today/",
                 "history": "/history/",
@@ -283,7 +215,7 @@ def audit(runs, reports_dir):
             }
             reports = {}
             for name, path in pages.items():
-                check_page(base + path, cookie)
+                check_page(port, path, session)
                 print(f"Lighthouse: {name} ({path}) x{runs}", file=sys.stderr, flush=True)
                 reports[name] = [
                     lighthouse(
@@ -295,7 +227,7 @@ def audit(runs, reports_dir):
                     )
                     for number in range(1, runs + 1)
                 ]
-        except AuditError:
+        except Failure:
             print(f"gunicorn's log:\n{(tmp / 'gunicorn.log').read_text()}", file=sys.stderr)
             raise
         finally:
@@ -349,6 +281,7 @@ def main():
     args = parser.parse_args()
     if args.runs < 1:
         parser.error("--runs must be 1 or more")
+
     if args.reports:
         args.reports = args.reports.resolve()
         args.reports.mkdir(parents=True, exist_ok=True)
@@ -356,7 +289,7 @@ def main():
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     try:
         pages, reports, seconds = audit(args.runs, args.reports)
-    except AuditError as exc:
+    except Failure as exc:
         print(f"audit: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

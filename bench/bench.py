@@ -22,29 +22,34 @@ different machines can be compared. On a busy machine, the workers' CPU time per
 """
 
 import argparse
-import http.client
 import json
 import os
 import re
-import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import uuid
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
-from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent  # the virtualenv's bin/, with gunicorn beside python
+from common import (
+    HOST,
+    ROOT,
+    Browser,
+    Failure,
+    form_fields,
+    free_port,
+    manage,
+    production_env,
+    start_gunicorn,
+    stop,
+    wait_until_serving,
+)
+
 CHECK_LUA = Path(__file__).resolve().parent / "check.lua"
-HOST = "127.0.0.1"
 PASSWORD = "bench-password-not-a-secret"
 CROWD = 1_000
 SEED = 1
@@ -108,7 +113,7 @@ def main() -> int:
         use_production_settings(scratch)
         build_database()
         find_most_logged_drills()
-        server, port = start_gunicorn(args.workers, scratch / "gunicorn.log")
+        server, port = serve(args.workers, scratch / "gunicorn.log")
         for person in PEOPLE:
             sign_in(port, person)
             if any(page.post for page in pages):
@@ -129,11 +134,7 @@ def main() -> int:
         raise
     finally:
         if server is not None:
-            server.terminate()
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            stop(server)
         shutil.rmtree(scratch, ignore_errors=True)
 
     print_table(pages, results, args)
@@ -180,12 +181,8 @@ def say(message):
     print(message, file=sys.stderr, flush=True)
 
 
-class BenchError(Exception):
-    """Something went wrong before the numbers could mean anything."""
-
-
 def fail(message):
-    raise BenchError(message)
+    raise Failure(message)
 
 
 # 1. The database ----------------------------------------------------------------------
@@ -196,29 +193,12 @@ def use_production_settings(scratch: Path):
 
     Set in os.environ, so manage.py, gunicorn and the in-process query count share them.
     """
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="hipapp.settings",
-        DJANGO_DEBUG="false",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_ALLOWED_HOSTS=HOST,
-        DJANGO_SECURE_SSL_REDIRECT="false",
-        DJANGO_SECURE_COOKIES="false",
-        DJANGO_SECURE_HSTS_SECONDS="0",
-        DJANGO_LOG_LEVEL="WARNING",
-    )
+    os.environ.update(production_env(DJANGO_SETTINGS_MODULE="hipapp.settings"))
     url = os.environ.get("DATABASE_URL")
     if not url:
         os.environ["DJANGO_SQLITE_PATH"] = str(scratch / "bench.sqlite3")
     elif "bench" not in urlsplit(url).path:
         fail("DATABASE_URL must name a scratch database with 'bench' in its name (see --help)")
-
-
-def manage(*args):
-    done = subprocess.run(
-        [BIN / "python", "manage.py", *args], cwd=ROOT, capture_output=True, text=True
-    )
-    if done.returncode != 0:
-        fail(f"manage.py {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
 
 
 def create_postgres_database(url: str):
@@ -287,37 +267,14 @@ def find_most_logged_drills():
 # 2. The server ------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
-
-
-def start_gunicorn(workers: int, log: Path):
+def serve(workers: int, log: Path):
     """Sync workers, one a core: each page is CPU-bound Python (threads would share one
     core under the GIL) and more processes than cores only take turns and cost memory."""
     port = free_port()
     say(f"Starting gunicorn on {HOST}:{port} with {workers} sync workers")
-    with log.open("w") as output:  # gunicorn's and Django's messages
-        server = subprocess.Popen(
-            [BIN / "gunicorn", "hipapp.wsgi", "--bind", f"{HOST}:{port}"]
-            + ["--workers", str(workers), "--worker-class", "sync", "--no-control-socket"],
-            cwd=ROOT,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            fail(f"gunicorn exited:\n{log.read_text()}")
-        try:
-            status, _, _ = Browser(port).request("GET", "/healthz")
-            if status == 200:
-                return server, port
-        except OSError:
-            pass
-        time.sleep(0.2)
-    fail(f"gunicorn did not answer /healthz within 30 s:\n{log.read_text()}")
+    server = start_gunicorn(port, log, ["--workers", str(workers), "--worker-class", "sync"])
+    wait_until_serving(server, port)
+    return server, port
 
 
 def workers(server) -> list[Path]:
@@ -351,110 +308,26 @@ def worker_rss_mb(server) -> list[float]:
     return sorted(sizes, reverse=True)
 
 
-class Browser:
-    """Just enough of a browser: it keeps cookies and does not follow redirects."""
-
-    def __init__(self, port, cookies=None):
-        self.port = port
-        self.cookies = cookies if cookies is not None else {}
-
-    def request(self, method, path, form=None):
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        body = None
-        if form is not None:
-            body = urlencode(form)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        connection = http.client.HTTPConnection(HOST, self.port, timeout=30)
-        try:
-            connection.request(method, path, body, headers)
-            response = connection.getresponse()
-            page = response.read().decode()
-        finally:
-            connection.close()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            for name, morsel in SimpleCookie(header).items():
-                if morsel.value:
-                    self.cookies[name] = morsel.value
-                else:
-                    self.cookies.pop(name, None)
-        return response.status, response.getheader("Location", ""), page
-
-
 def sign_in(port, person: Person):
-    browser = Browser(port, person.cookies)
-    browser.request("GET", "/accounts/login/")  # sets the csrftoken cookie
-    form = {
-        "username": person.email,
-        "password": PASSWORD,
-        "csrfmiddlewaretoken": person.cookies.get("csrftoken", ""),
-    }
-    status, location, _ = browser.request("POST", "/accounts/login/", form)
-    if status != 302 or "sessionid" not in person.cookies:
-        fail(f"signing in {person.email} failed: {status} {location}")
-
-
-class FormFields(HTMLParser):
-    """The fields a browser would submit from <form id=...>, with their current values."""
-
-    def __init__(self, form_id):
-        super().__init__()
-        self.form_id, self.inside, self.fields = form_id, False, {}
-        self.select = self.textarea = None
-        self.chosen = False  # the current <select> has a selected option
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        name = attrs.get("name")
-        if tag == "form":
-            self.inside = attrs.get("id") == self.form_id
-        elif not self.inside or (name and "__prefix__" in name):  # the blank set template
-            return
-        elif tag == "input" and name:
-            kind = attrs.get("type", "text")
-            if kind in {"checkbox", "radio"} and "checked" not in attrs:
-                return
-            if kind not in {"submit", "button", "reset", "file"}:
-                self.fields[name] = attrs.get("value") or ("on" if kind == "checkbox" else "")
-        elif tag == "select" and name:
-            self.select, self.chosen = name, False
-        elif tag == "option" and self.select and not self.chosen:
-            # A browser sends the selected option, or else the first one.
-            self.chosen = "selected" in attrs
-            if self.chosen or self.select not in self.fields:
-                self.fields[self.select] = attrs.get("value", "")
-        elif tag == "textarea" and name:
-            self.textarea = name
-            self.fields[name] = ""
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self.inside = False
-        elif tag == "select":
-            self.select = None
-        elif tag == "textarea" and self.textarea:
-            # Like a browser, drop the newline that may follow <textarea>.
-            text = self.fields[self.textarea]
-            self.fields[self.textarea] = text[1:] if text.startswith("\n") else text
-            self.textarea = None
-
-    def handle_data(self, data):
-        if self.inside and self.textarea:
-            self.fields[self.textarea] += data
+    answer = Browser(port, person.cookies).sign_in(person.email, PASSWORD)
+    if answer.status != 302 or "sessionid" not in person.cookies:
+        fail(f"signing in {person.email} failed: {answer.status} {answer.location}")
 
 
 def log_form(port, person: Person) -> dict:
     """The log form as the page fills it in (last time's sets), checked by one real post."""
     browser = Browser(port, person.cookies)
     path = f"/log/{person.drill}/"
-    status, _, page = browser.request("GET", path)
-    if status != 200:
-        fail(f"GET {path} as {person.label}: {status}")
-    parser = FormFields("log-form")
-    parser.feed(page)
-    form = {name: value for name, value in parser.fields.items() if name != "token"}
-    status, location, page = browser.request("POST", path, form | {"token": str(uuid.uuid4())})
-    if (status, location) != (302, "/today/"):
-        fail(f"POST {path} was not saved ({status} {location}): {form_errors(page)}; sent {form}")
+    page = browser.request("GET", path)
+    if page.status != 200:
+        fail(f"GET {path} as {person.label}: {page.status}")
+    form = {name: value for name, value in form_fields(page.text, "log-form") if name != "token"}
+    answer = browser.request("POST", path, form | {"token": str(uuid.uuid4())})
+    if not answer.redirects_to("/today/"):
+        fail(
+            f"POST {path} was not saved ({answer.status} {answer.location}): "
+            f"{form_errors(answer.text)}; sent {form}"
+        )
     return form
 
 
@@ -598,7 +471,7 @@ def check_targets(results, rss) -> int:
 if __name__ == "__main__":
     try:
         sys.exit(main())
-    except BenchError as error:
+    except Failure as error:
         sys.exit(f"bench: {error}")
     except KeyboardInterrupt:
         sys.exit(130)

@@ -24,10 +24,8 @@ servers are stopped when it exits, whatever happened.
 import argparse
 import http.client
 import os
-import re
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -36,16 +34,22 @@ import time
 import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
-from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlencode
 
 import psycopg
+from common import (
+    Browser,
+    Failure,
+    Response,
+    form_fields,
+    free_port,
+    manage,
+    production_env,
+    start_gunicorn,
+    stop,
+    wait_until_serving,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
-HOST = "127.0.0.1"
 PG = "postgres://postgres@127.0.0.1:5432"
 DATABASE = "hipapp_loadtest"
 PASSWORD = "loadtest-" + secrets.token_hex(8)
@@ -73,16 +77,6 @@ class Record:
 
 
 @dataclass
-class Response:
-    status: int | str
-    location: str = ""
-    text: str = ""
-
-    def redirects_to(self, path):
-        return self.status == 302 and self.location == path
-
-
-@dataclass
 class Run:
     ports: list[int]
     records: list[Record] = field(default_factory=list)
@@ -99,137 +93,41 @@ class Run:
             self.anomalies.append(message)
 
 
-class FormFields(HTMLParser):
-    """What a browser would submit from the form with a given id, with its current values."""
-
-    def __init__(self, form_id):
-        super().__init__(convert_charrefs=True)
-        self.form_id = form_id
-        self.fields = []
-        self.in_form = False
-        self.templates = 0  # <template> content is not part of the form
-        self.select = None  # [name, first value, selected value]
-        self.textarea = None  # [name, text]
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            self.in_form = attrs.get("id") == self.form_id
-            return
-        if not self.in_form:
-            return
-        if tag == "template":
-            self.templates += 1
-        if self.templates or "disabled" in attrs:
-            return
-        name = attrs.get("name")
-        if tag == "input" and name:
-            kind = attrs.get("type", "text")
-            if kind in {"submit", "button", "image", "reset", "file"}:
-                return
-            if kind in {"checkbox", "radio"} and "checked" not in attrs:
-                return
-            self.fields.append((name, attrs.get("value") or ""))
-        elif tag == "select" and name:
-            self.select = [name, None, None]
-        elif tag == "option" and self.select:
-            value = attrs.get("value") or ""
-            if self.select[1] is None:
-                self.select[1] = value
-            if "selected" in attrs:
-                self.select[2] = value
-        elif tag == "textarea" and name:
-            self.textarea = [name, ""]
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self.in_form = False
-        elif tag == "template" and self.templates:
-            self.templates -= 1
-        elif tag == "select" and self.select:
-            name, first, chosen = self.select
-            self.fields.append((name, chosen if chosen is not None else first or ""))
-            self.select = None
-        elif tag == "textarea" and self.textarea:
-            name, text = self.textarea
-            self.fields.append((name, text.removeprefix("\n")))
-            self.textarea = None
-
-    def handle_data(self, data):
-        if self.textarea:
-            self.textarea[1] += data
-
-
-def form_fields(html, form_id):
-    parser = FormFields(form_id)
-    parser.feed(html)
-    return parser.fields
-
-
-class Client:
-    """One person's browser: its own cookies; each request goes to the next server in turn."""
+class Client(Browser):
+    """One person's browser: its own cookies; each request goes to the next server in turn,
+    and is noted in the run's records. No answer is noted as "timeout", "refused" or
+    "dropped" instead of a status."""
 
     def __init__(self, run, email, first_port_index):
+        super().__init__()
         self.run = run
         self.email = email
         self.turn = first_port_index
-        self.cookies = {}
 
     def next_port(self):
         port = self.run.ports[self.turn % len(self.run.ports)]
         self.turn += 1
         return port
 
-    def request(self, method, path, kind, form=None, port=None, timeout=REQUEST_TIMEOUT):
+    def request(self, method, path, form=None, *, kind, port=None, timeout=REQUEST_TIMEOUT):
         port = port or self.next_port()
-        headers = {}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        body = None
-        if form is not None:
-            body = urlencode(form)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
         start = time.monotonic()
-        conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
         try:
-            conn.request(method, path, body, headers)
-            answer = conn.getresponse()
-            text = answer.read().decode("utf-8", "replace")
-            self.keep_cookies(answer.headers.get_all("Set-Cookie") or [])
-            response = Response(answer.status, answer.getheader("Location", ""), text)
+            response = super().request(method, path, form, port=port, timeout=timeout)
         except TimeoutError:
             response = Response("timeout")
         except ConnectionRefusedError:
             response = Response("refused")
         except (OSError, http.client.HTTPException):
             response = Response("dropped")
-        finally:
-            conn.close()
         self.run.records.append(Record(start, time.monotonic(), port, kind, response.status))
         if response.status == 500 and "Hipapp" not in response.text:
             self.run.anomaly(f"{method} {path} on :{port}: a 500 without the friendly error page")
         return response
 
-    def keep_cookies(self, headers):
-        for header in headers:
-            cookie = SimpleCookie()
-            cookie.load(header)
-            for name, morsel in cookie.items():
-                if morsel["max-age"] == "0" or not morsel.value:
-                    self.cookies.pop(name, None)
-                else:
-                    self.cookies[name] = morsel.value
-
-    def sign_in(self, password, port):
-        """Sign in through one server; return the sign-in POST's response."""
-        page = self.request("GET", "/accounts/login/", "sign-in", port=port, timeout=SIGNIN_TIMEOUT)
-        found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
-        if page.status != 200 or not found:
-            return page
-        form = {"csrfmiddlewaretoken": found[1], "username": self.email, "password": password}
-        return self.request(
-            "POST", "/accounts/login/", "sign-in", form=form, port=port, timeout=SIGNIN_TIMEOUT
-        )
+    def sign_in_on(self, port, password):
+        """Sign in through one server; the sign-in post's response."""
+        return self.sign_in(self.email, password, port=port, kind="sign-in", timeout=SIGNIN_TIMEOUT)
 
 
 # The clients.
@@ -241,7 +139,7 @@ def writer(client, drills, index, deadline, drain_deadline):
     while time.monotonic() < deadline:
         path = f"/log/{drills[number % len(drills)]}/"
         number += 1
-        page = client.request("GET", path, "log form")
+        page = client.request("GET", path, kind="log form")
         if page.status != 200:
             if page.status == 302:
                 run.anomaly(f"{client.email}: GET {path} redirected to {page.location}")
@@ -270,7 +168,7 @@ def deliver(client, path, form, attempts, drain_deadline):
     (same token), as a phone would. False when it gave up or got an unexpected answer."""
     while time.monotonic() < drain_deadline:
         attempts.append(time.time())
-        answer = client.request("POST", path, "log post", form=form)
+        answer = client.request("POST", path, form, kind="log post")
         if answer.redirects_to("/today/"):
             return True
         if not is_failure(answer.status):
@@ -288,7 +186,7 @@ def reader(client, deadline):
     while time.monotonic() < deadline:
         path = pages[number % 2]
         number += 1
-        answer = client.request("GET", path, "read")
+        answer = client.request("GET", path, kind="read")
         if answer.status == 302:
             client.run.anomaly(f"{client.email}: GET {path} redirected to {answer.location}")
             return
@@ -299,7 +197,7 @@ def reader(client, deadline):
 def prober(client, port, deadline):
     """Ask one server for /today/ every 0.1 s, to time its recovery."""
     while time.monotonic() < deadline:
-        answer = client.request("GET", "/today/", "probe", port=port)
+        answer = client.request("GET", "/today/", kind="probe", port=port)
         if answer.status == 302:
             client.run.anomaly(f"{client.email}: GET /today/ redirected to {answer.location}")
             return
@@ -367,91 +265,13 @@ def recreate_database():
         conn.execute(f'CREATE DATABASE "{DATABASE}"')
 
 
-def app_env():
-    return os.environ | {
-        "DATABASE_URL": f"{PG}/{DATABASE}",
-        "DJANGO_DEBUG": "false",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": HOST,
-        "DJANGO_SECURE_SSL_REDIRECT": "false",
-        "DJANGO_SECURE_COOKIES": "false",
-        "DJANGO_SECURE_HSTS_SECONDS": "0",
-        "DJANGO_LOG_LEVEL": "WARNING",
-    }
-
-
-def manage(env, *args):
-    done = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
+def start_server(env, port, log):
+    return start_gunicorn(
+        port,
+        log,
+        [f"--workers={WORKERS}", f"--threads={THREADS}", "--timeout=30", "--graceful-timeout=5"],
         env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
     )
-    if done.returncode:
-        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
-    return done.stdout
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-def start_server(env, port, log_path):
-    log = open(log_path, "w")  # noqa: SIM115 (closed when the process is stopped)
-    process = subprocess.Popen(
-        [
-            str(BIN / "gunicorn"),
-            "hipapp.wsgi",
-            f"--bind={HOST}:{port}",
-            f"--workers={WORKERS}",
-            f"--threads={THREADS}",
-            "--timeout=30",
-            "--graceful-timeout=5",
-            "--no-control-socket",  # two servers would fight over the one default path
-            "--error-logfile=-",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    process.log = log
-    return process
-
-
-def wait_until_serving(port, process):
-    give_up = time.monotonic() + 30
-    while time.monotonic() < give_up:
-        if process.poll() is not None:
-            raise SystemExit(f"the app server on port {port} exited; see {process.log.name}")
-        conn = http.client.HTTPConnection(HOST, port, timeout=2)
-        try:
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            pass
-        finally:
-            conn.close()
-        time.sleep(0.2)
-    raise SystemExit(f"the app server on port {port} did not answer /healthz within 30 s")
-
-
-def stop_servers(servers):
-    for process in servers:
-        if process.poll() is None:
-            process.terminate()
-    for process in servers:
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
-        process.log.close()
 
 
 # The checks.
@@ -479,12 +299,12 @@ def sign_everyone_in(run, clients):
 
     def sign_in(index, client):
         port = run.ports[index % 2]
-        answer = client.sign_in(PASSWORD, port)
+        answer = client.sign_in_on(port, PASSWORD)
         if not answer.redirects_to("/today/"):
             failures.append(f"{client.email}: sign-in answered {answer.status}")
             return
         other = run.ports[(index + 1) % 2]
-        page = client.request("GET", "/today/", "sign-in", port=other, timeout=SIGNIN_TIMEOUT)
+        page = client.request("GET", "/today/", kind="sign-in", port=other, timeout=SIGNIN_TIMEOUT)
         if page.status != 200:
             failures.append(
                 f"{client.email}: signed in on :{port}, but :{other} answered "
@@ -510,11 +330,11 @@ def throttling_is_shared(run, email):
     counters kept in each process would never reach five."""
     client = Client(run, email, 0)
     for attempt in range(1, 6):  # the fifth failure is the one that locks
-        answer = client.sign_in("not-the-password", run.ports[attempt % 2])
+        answer = client.sign_in_on(run.ports[attempt % 2], "not-the-password")
         expected = 429 if attempt == 5 else 200
         if answer.status != expected:
             return f"wrong password {attempt} answered {answer.status}, expected {expected}"
-    answer = client.sign_in(PASSWORD, run.ports[0])
+    answer = client.sign_in_on(run.ports[0], PASSWORD)
     if answer.status != 429:
         return f"after 5 failures over both servers, the right password answered {answer.status}"
     return None
@@ -718,20 +538,27 @@ def main():
     servers = []
     try:
         ensure_postgres_running()
-        env = app_env()
+        env = os.environ | production_env(DATABASE_URL=f"{PG}/{DATABASE}")
         print(f"Setting up {DATABASE} (logs in {logs})", flush=True)
         steps = Steps()
         recreate_database()
         steps.done("database")
-        manage(env, "migrate", "--no-input")
+        manage("migrate", "--no-input", env=env, timeout=120)
         steps.done("migrate")
-        manage(env, "load_catalog")
-        manage(env, "collectstatic", "--no-input")
+        manage("load_catalog", env=env, timeout=120)
+        manage("collectstatic", "--no-input", env=env, timeout=120)
         steps.done("catalog and static files")
         # The crowd: people with a few weeks of history each, so today and history have
         # something to show. One per client, plus one to lock out.
         crowd = options.writers + options.readers + 3
-        manage(env, "seed_demo", "--weeks=1", f"--crowd={crowd}", f"--password={PASSWORD}")
+        manage(
+            "seed_demo",
+            "--weeks=1",
+            f"--crowd={crowd}",
+            f"--password={PASSWORD}",
+            env=env,
+            timeout=120,
+        )
         people = [f"crowd-{n:04}@hipapp.test" for n in range(1, crowd + 1)]
         writers, people = people[: options.writers], people[options.writers :]
         readers, people = people[: options.readers], people[options.readers :]
@@ -747,7 +574,7 @@ def main():
         for n, port in enumerate(run.ports):
             servers.append(start_server(env, port, logs / f"server-{'ab'[n]}-{port}.log"))
         for port, process in zip(run.ports, servers, strict=True):
-            wait_until_serving(port, process)
+            wait_until_serving(process, port)
         steps.done("servers")
 
         print(f"Signing in {len(writers) + len(readers) + len(probers)} people", flush=True)
@@ -793,9 +620,13 @@ def main():
         print(f"Server logs: {logs}")
         return 0 if passed else 1
     finally:
-        stop_servers(servers)
+        for server in servers:
+            stop(server)
         ensure_postgres_running()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except Failure as error:
+        sys.exit(f"loadtest: {error}")
