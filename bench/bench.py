@@ -7,14 +7,20 @@ In order, it:
 1. builds a database: a temporary SQLite file, or the scratch PostgreSQL database named by
    DATABASE_URL; loads the catalog and seeds 1,000 people, one person with three years of
    daily sessions and one with a week of them (`manage.py seed_demo`);
-2. serves the app with gunicorn on 127.0.0.1 with DEBUG off and signs both people in;
+2. serves the app with two gunicorn servers on 127.0.0.1 with DEBUG off, against the same
+   database: one as in production ("warm": the whole-page cache on), one with
+   HIPAPP_PAGE_CACHE=false ("cold": every request builds its page, as the first request after
+   the person's own write does); signs both people in;
 3. runs wrk (bench/check.lua) against each page for a fixed time after a short warm-up,
    with the same number of connections for every page: /healthz once, then every other
-   page for each person;
+   page for each person; the cached pages (drills, today, history, chart) warm and cold,
+   the log form (GET) and the logging post (POST) once, as they are never cached;
 4. reads the gunicorn workers' CPU time (per page) and memory (RSS, at the end) from /proc,
    and counts each page's SQL queries in-process with Django's test client, on the same
-   settings and database;
-5. prints one table and checks the targets; the exit status is 1 if one is missed.
+   settings and database: warm, a repeated request served from the cache; cold, one with
+   the page cache off;
+5. prints one table, a row a page, person and cache state, and checks the targets; the exit
+   status is 1 if one is missed.
 
 Throughput is compared as a ratio to /healthz measured in the same run, so that runs on
 different machines can be compared. On a busy machine, the workers' CPU time per request
@@ -42,6 +48,7 @@ from common import (
     Failure,
     form_fields,
     free_port,
+    log_end,
     manage,
     production_env,
     start_gunicorn,
@@ -54,10 +61,20 @@ PASSWORD = "bench-password-not-a-secret"
 CROWD = 1_000
 SEED = 1
 
-# Targets, as ratios measured in one run.
-MIN_RATIO_TO_HEALTHZ = 0.25  # today and history, three-year person, vs /healthz
-MIN_RATIO_TO_ONE_WEEK = 0.8  # history, three-year person vs one-week person
+# Targets: requests/s of a page for the three-year person, as a ratio to /healthz in the same
+# run, by (page, cache state); "-" is a page that is never cached.
+MIN_RATIO_TO_HEALTHZ = {
+    ("today", "warm"): 0.25,
+    ("history", "warm"): 0.25,
+    ("chart", "warm"): 0.25,
+    ("today", "cold"): 0.10,
+    ("history", "cold"): 0.05,
+    ("chart", "cold"): 0.08,
+    ("log-form", "-"): 0.08,
+}
+MIN_RATIO_TO_ONE_WEEK = 0.8  # history and chart, warm: three-year person vs one-week person
 MAX_WORKER_RSS_MB = 80
+WARM, COLD, UNCACHED = "warm", "cold", "-"
 
 
 @dataclass(frozen=True)
@@ -66,15 +83,21 @@ class Page:
     path: str  # {drill} stands for the person's most logged drill
     post: bool = False  # a logged session, posted with the full form
     signed_in: bool = True
+    cached: bool = False  # cached whole (hipapp/pagecache.py): measured warm and cold
+
+    @property
+    def states(self):
+        return [WARM, COLD] if self.cached else [UNCACHED]
 
 
 PAGES = [
     Page("healthz", "/healthz", signed_in=False),
-    Page("drills", "/drills/"),
-    Page("today", "/today/"),
-    Page("history", "/history/"),
-    Page("chart", "/history/{drill}/"),
-    Page("log", "/log/{drill}/", post=True),  # last: every post adds a session
+    Page("drills", "/drills/", cached=True),
+    Page("today", "/today/", cached=True),
+    Page("history", "/history/", cached=True),
+    Page("chart", "/history/{drill}/", cached=True),
+    Page("log-form", "/log/{drill}/"),  # the form to log a session (GET)
+    Page("log-post", "/log/{drill}/", post=True),  # last: every post adds a session
 ]
 
 
@@ -108,37 +131,47 @@ def main() -> int:
     pages = [page for page in PAGES if page.name == "healthz" or page.name in args.pages]
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # clean up as for Ctrl-C
     scratch = Path(tempfile.mkdtemp(prefix="hipapp-bench-"))
-    server = None
+    servers = {}  # cache state -> (gunicorn, port); the never-cached pages use the warm one
     try:
         use_production_settings(scratch)
         build_database()
         find_most_logged_drills()
-        server, port = serve(args.workers, scratch / "gunicorn.log")
+        for state in [WARM, COLD] if any(page.cached for page in pages) else [WARM]:
+            servers[state] = serve(state, args.workers, scratch / f"gunicorn-{state}.log")
+        servers[UNCACHED] = servers[WARM]
+        port = servers[WARM][1]
         for person in PEOPLE:
-            sign_in(port, person)
+            sign_in(port, person)  # sessions live in the database: both servers know them
             if any(page.post for page in pages):
                 person.log_form = log_form(port, person)
 
         results = {}
         for page in pages:
-            for person in [None] if not page.signed_in else PEOPLE:
-                label = person.label if person else "-"
-                say(f"wrk: {page.name} ({label}), {args.seconds} s")
-                results[page.name, label] = load(server, port, page, person, args)
-        rss = worker_rss_mb(server)
+            for state in page.states:
+                for person in PEOPLE if page.signed_in else [None]:
+                    label = person.label if person else "-"
+                    say(f"wrk: {page.name} ({label}, {state}), {args.seconds} s")
+                    server, port = servers[state]
+                    results[page.name, label, state] = load(server, port, page, person, args)
+        rss = {state: worker_rss_mb(servers[state][0]) for state in servers if state != UNCACHED}
         count_queries(pages, results)
     except Exception:
-        log = scratch / "gunicorn.log"
-        if log.exists() and log.stat().st_size:
-            say("gunicorn's log ends with:\n" + "\n".join(log.read_text().splitlines()[-20:]))
+        for state, (server, _) in servers.items():
+            if state != UNCACHED:
+                say(f"gunicorn ({state}){log_end(server)}")
         raise
     finally:
-        if server is not None:
+        for server, _ in set(servers.values()):
             stop(server)
         shutil.rmtree(scratch, ignore_errors=True)
 
     print_table(pages, results, args)
-    print(f"\nWorker RSS: {', '.join(f'{mb:.1f} MB' for mb in rss)} ({len(rss)} workers)")
+    print()
+    for state, sizes in rss.items():
+        print(
+            f"Worker RSS, {state} server: {', '.join(f'{mb:.1f} MB' for mb in sizes)} "
+            f"({len(sizes)} workers)"
+        )
     return check_targets(results, rss)
 
 
@@ -267,12 +300,16 @@ def find_most_logged_drills():
 # 2. The server ------------------------------------------------------------------------
 
 
-def serve(workers: int, log: Path):
-    """Sync workers, one a core: each page is CPU-bound Python (threads would share one
-    core under the GIL) and more processes than cores only take turns and cost memory."""
+def serve(state: str, workers: int, log: Path):
+    """A server with the page cache on (warm) or off (cold).
+
+    Sync workers, one a core: each page is CPU-bound Python (threads would share one
+    core under the GIL) and more processes than cores only take turns and cost memory.
+    Only one server is driven at a time; the other waits idle."""
     port = free_port()
-    say(f"Starting gunicorn on {HOST}:{port} with {workers} sync workers")
-    server = start_gunicorn(port, log, ["--workers", str(workers), "--worker-class", "sync"])
+    say(f"Starting gunicorn ({state}) on {HOST}:{port} with {workers} sync workers")
+    env = os.environ | {"HIPAPP_PAGE_CACHE": "true" if state == WARM else "false"}
+    server = start_gunicorn(port, log, ["--workers", str(workers), "--worker-class", "sync"], env)
     wait_until_serving(server, port)
     return server, port
 
@@ -377,28 +414,44 @@ def load(server, port, page: Page, person: Person | None, args) -> Result:
 
 
 def count_queries(pages, results):
-    """Each page's SQL queries, through the whole middleware stack as the server runs it."""
+    """Each page's SQL queries, through the whole middleware stack as the server runs it:
+    warm, the second of two requests (the first fills the cache); cold, with the page cache
+    off (settings.PAGE_CACHE, which HIPAPP_PAGE_CACHE sets for the cold server)."""
     setup_django()
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+    from django.test.utils import CaptureQueriesContext, override_settings
 
     from accounts.models import User
 
     for page in pages:
-        for person in PEOPLE if page.signed_in else [None]:
-            client = Client(SERVER_NAME=HOST)  # the only allowed host
-            if person:
-                client.force_login(User.objects.get(email=person.email))
-            path = page.path.format(drill=person.drill if person else "")
-            with CaptureQueriesContext(connection) as queries:
-                if page.post:
-                    response = client.post(path, person.log_form | {"token": str(uuid.uuid4())})
-                else:
-                    response = client.get(path)
-            if response.status_code != (302 if page.post else 200):
-                fail(f"{path} in-process: {response.status_code}")
-            results[page.name, person.label if person else "-"].queries = len(queries)
+        for state in page.states:
+            for person in PEOPLE if page.signed_in else [None]:
+                client = Client(SERVER_NAME=HOST)  # the only allowed host
+                if person:
+                    client.force_login(User.objects.get(email=person.email))
+                path = page.path.format(drill=person.drill if person else "")
+                with override_settings(PAGE_CACHE=state != COLD):
+                    if state == WARM:
+                        client.get(path)
+                    with CaptureQueriesContext(connection) as queries:
+                        if page.post:
+                            form = person.log_form | {"token": str(uuid.uuid4())}
+                            response = client.post(path, form)
+                        else:
+                            response = client.get(path)
+                if response.status_code != (302 if page.post else 200):
+                    fail(f"{path} in-process ({state}): {response.status_code}")
+                label = person.label if person else "-"
+                results[page.name, label, state].queries = len(queries)
+    for page in pages:
+        for person in PEOPLE if page.cached else []:
+            warm, cold = (results[page.name, person.label, state].queries for state in [WARM, COLD])
+            if cold <= warm:
+                fail(
+                    f"{page.name} ({person.label}) cold ran {cold} queries, warm {warm}: "
+                    "HIPAPP_PAGE_CACHE=false (settings.PAGE_CACHE) did not switch the cache off"
+                )
     connection.close()
 
 
@@ -406,56 +459,62 @@ def count_queries(pages, results):
 
 
 def print_table(pages, results, args):
-    healthz = results["healthz", "-"].requests_per_second
+    healthz = results["healthz", "-", UNCACHED].requests_per_second
     database = "PostgreSQL" if os.environ.get("DATABASE_URL") else "SQLite"
     print(
         f"\n{database}, {args.seconds} s a page, {args.connections} connections, "
         f"{args.workers} gunicorn workers, {os.cpu_count()} cores"
     )
-    columns = ["page", "person", "req/s", "p50 ms", "p99 ms", "cpu ms", "queries", "vs healthz"]
-    row = "{:<9}{:<9}{:>8}{:>9}{:>9}{:>9}{:>9}{:>12}"
-    print(row.format(*columns))
+    columns = ["page", "person", "cache", "req/s", "p50 ms", "p99 ms", "cpu ms", "queries"]
+    row = "{:<10}{:<9}{:<6}{:>8}{:>9}{:>9}{:>9}{:>9}{:>12}"
+    print(row.format(*columns, "vs healthz"))
     for page in pages:
-        for person in [p.label for p in PEOPLE] if page.signed_in else ["-"]:
-            r = results[page.name, person]
-            rate = r.requests_per_second
-            print(
-                row.format(
-                    page.name,
-                    person,
-                    f"{rate:.0f}",
-                    f"{r.p50_ms:.1f}",
-                    f"{r.p99_ms:.1f}",
-                    f"{r.cpu_ms:.1f}",
-                    r.queries,
-                    f"{rate / healthz:.2f}",
+        for state in page.states:
+            for person in [p.label for p in PEOPLE] if page.signed_in else ["-"]:
+                r = results[page.name, person, state]
+                rate = r.requests_per_second
+                print(
+                    row.format(
+                        page.name,
+                        person,
+                        state,
+                        f"{rate:.0f}",
+                        f"{r.p50_ms:.1f}",
+                        f"{r.p99_ms:.1f}",
+                        f"{r.cpu_ms:.1f}",
+                        r.queries,
+                        f"{rate / healthz:.2f}",
+                    )
                 )
-            )
+    print(
+        "cache: warm = page cache on, repeated requests served from it; cold = "
+        "HIPAPP_PAGE_CACHE=false,\nevery request builds the page (as after the person's own "
+        "write); - = never cached."
+    )
 
 
 def check_targets(results, rss) -> int:
     """PASS/FAIL for each target this run measured; 1 if any failed."""
     rate = {key: result.requests_per_second for key, result in results.items()}
     checks = []  # (passed, what was measured)
-    for page in ["today", "history", "chart"]:
-        if (page, "3 years") in rate:
-            ratio = rate[page, "3 years"] / rate["healthz", "-"]
+    for (page, state), target in MIN_RATIO_TO_HEALTHZ.items():
+        if (page, "3 years", state) in rate:
+            ratio = rate[page, "3 years", state] / rate["healthz", "-", UNCACHED]
+            shown = f"{page} ({state})" if state != UNCACHED else page
             checks.append(
-                (
-                    ratio >= MIN_RATIO_TO_HEALTHZ,
-                    f"{page} (3 years) / healthz = {ratio:.2f}, at least {MIN_RATIO_TO_HEALTHZ}",
-                )
+                (ratio >= target, f"{shown}, 3 years / healthz = {ratio:.2f}, at least {target}")
             )
     for page in ["history", "chart"]:
-        if (page, "3 years") in rate:
-            ratio = rate[page, "3 years"] / rate[page, "1 week"]
+        if (page, "3 years", WARM) in rate:
+            ratio = rate[page, "3 years", WARM] / rate[page, "1 week", WARM]
             checks.append(
                 (
                     ratio >= MIN_RATIO_TO_ONE_WEEK,
-                    f"{page}: 3 years / 1 week = {ratio:.2f}, at least {MIN_RATIO_TO_ONE_WEEK}",
+                    f"{page} (warm): 3 years / 1 week = {ratio:.2f}, "
+                    f"at least {MIN_RATIO_TO_ONE_WEEK}",
                 )
             )
-    biggest = max(rss, default=0)
+    biggest = max((mb for sizes in rss.values() for mb in sizes), default=0)
     checks.append(
         (
             biggest < MAX_WORKER_RSS_MB,
