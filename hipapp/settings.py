@@ -103,7 +103,7 @@ TEMPLATES = [
     # other template (pages, crispy's layouts, the admin's widgets) falls through to Django's.
     {
         "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "DIRS": [Path(django.forms.__file__).parent / "jinja2"],
+        "DIRS": [BASE_DIR / "jinja2", Path(django.forms.__file__).parent / "jinja2"],
         "APP_DIRS": False,
     },
     {
@@ -233,7 +233,7 @@ if DEBUG:
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Forms find their templates through TEMPLATES above: Jinja2's copies of Django's widgets.
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+FORM_RENDERER = "hipapp.forms.FormRenderer"
 
 # Email: printed to the console unless EMAIL_URL names an SMTP server:
 # smtp://user:password@host:587 (STARTTLS), smtps://user:password@host:465 (TLS), or

@@ -33,8 +33,13 @@ def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
+DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def long_day(day: date) -> str:
-    return f"{day:%a} {day.day} {day:%b %Y}"
+    """'Mon 30 Nov 2026' (by table: a year of heat-map cells calls this 371 times)."""
+    return f"{DAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
 def week_of(day: date) -> str:
@@ -239,6 +244,23 @@ class StageSpan:
     ended: date | None = None
     counted_weeks: int | None = None
     current: bool = False
+
+    @property
+    def when(self) -> str:
+        """'Moved up Mar 2, 2026 · until Apr 6, 2026 · 4 counted weeks'."""
+        parts = [f"{self.how} {_short(self.began)}"]
+        if self.ended:
+            parts.append(f"until {_short(self.ended)}")
+        elif self.current:
+            parts.append("current stage")
+        if self.counted_weeks is not None:
+            weeks = plural(self.counted_weeks, "counted week")
+            parts.append(f"{weeks} so far" if self.current else weeks)
+        return " · ".join(parts)
+
+
+def _short(day: date) -> str:
+    return f"{day:%b} {day.day}, {day.year}"
 
 
 @dataclass
