@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce, Length
 from django.db.models.lookups import LessThanOrEqual
 
+from exercises import snapshot
 from exercises.models import Drill, Stage, Track
 
 REPS_MAX = 500
@@ -45,6 +46,18 @@ class FollowedTrackQuerySet(models.QuerySet):
     def current(self):
         """Followed tracks, with what the pages show of them."""
         return self.following().with_totals()
+
+    def joined(self) -> list:
+        """These followed tracks, each with its track, stage (and drill) and the number of
+        stages in the track taken from the catalog kept in the process (exercises.snapshot),
+        in the catalog's order. One plain query."""
+        catalog = snapshot.catalog()
+        followed = list(self.order_by())
+        for f in followed:
+            f.track, f.stage = catalog.tracks[f.track_id], catalog.stages[f.stage_id]
+            f.stage_total = catalog.stage_totals[f.track_id]
+        followed.sort(key=lambda f: (f.track.position, f.track.name))
+        return followed
 
     def start(self, user, track, day, reason):
         """Follow the track from its first stage (again, after leaving it); None when the track

@@ -66,7 +66,7 @@ def track_cards(user, today: date, followed=None, sessions=None) -> list[TrackCa
     sessions, the only sets it reads.
     """
     if followed is None:
-        followed = list(FollowedTrack.objects.for_user(user).current())
+        followed = FollowedTrack.objects.for_user(user).following().joined()
     if not followed:
         return []
     if sessions is None:

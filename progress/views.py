@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from exercises import snapshot
 from exercises.models import Drill, Stage, Track
 from exercises.views import catalog_context
 from hipapp.pagecache import cached_page
@@ -57,7 +58,7 @@ def today(request):
     # Queries: followed tracks (1); the sessions the rule reads and this week's (1); the sets
     # of each track's latest two sessions (1); on a rest day, the stand-alone drills (1).
     # With nothing followed, the catalog's tracks instead.
-    followed = list(FollowedTrack.objects.for_user(user).current())
+    followed = FollowedTrack.objects.for_user(user).following().joined()
     if not followed:
         tracks = Track.objects.with_stages()
         context = {"title": "Today", "tracks": tracks, "suggested": SUGGESTED_TRACKS}
@@ -290,9 +291,11 @@ def history(request):
     # Queries: followed tracks (1), their stage changes (1), the current stages' sessions and
     # the latest sets (2), a year of daily session counts (1), drills logged for the filter
     # (1), and the page of sessions: count, rows, their sets (3). None grows with the years.
-    followed = list(FollowedTrack.objects.for_user(user).with_totals())
+    followed = FollowedTrack.objects.for_user(user).joined()
     changes = {}
-    for change in StageChange.objects.filter(followed__user=user).select_related("to_stage__drill"):
+    catalog = snapshot.catalog()
+    for change in StageChange.objects.filter(followed__user=user):
+        change.to_stage = catalog.stages[change.to_stage_id]
         changes.setdefault(change.followed_id, []).append(change)
     current = [f for f in followed if f.state != FollowedTrack.State.LEFT]
     verdicts = {
@@ -342,9 +345,10 @@ def history(request):
 def drill_history(request, drill):
     user, slug = request.user, drill
     day = local_today(user)
-    # Queries: the drill (1), the last twelve weeks' sessions (1), all weeks summed up by the
-    # database (1), the person's stage changes to or from this drill (1).
-    drill = get_object_or_404(Drill, slug=slug)
+    # Queries: the last twelve weeks' sessions (1), every week's totals (1), the person's
+    # stage changes to or from this drill (1). The drill comes from the process's catalog.
+    catalog = snapshot.catalog()
+    drill = catalog.drill(slug)
     unit = "s" if drill.is_timed else "reps"
     recent_from = day - timedelta(weeks=hist.RECENT_WEEKS) + timedelta(days=1)
     recent = [
@@ -354,10 +358,10 @@ def drill_history(request, drill):
     totals = [hist.Total(*row) for row in WeeklyTotal.objects.chart_rows(user, drill, day)]
     period, long_points = hist.long_series(totals, drill.is_timed)
     marks = [
-        hist.Mark(change.day, f"Stage {change.to_stage.position}", change.kind != "step_back")
-        for change in StageChange.objects.filter(followed__user=user)
+        hist.Mark(day, f"Stage {catalog.stages[to_stage].position}", kind != "step_back")
+        for day, to_stage, kind in StageChange.objects.filter(followed__user=user)
         .filter(Q(to_stage__drill=drill) | Q(from_stage__drill=drill))
-        .select_related("to_stage")
+        .values_list("day", "to_stage_id", "kind")
     ]
     measure = "best hold" if drill.is_timed else "total reps"
     chart = hist.line_chart(

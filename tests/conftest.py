@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from exercises import catalog as catalog_file
+from exercises import snapshot
 from exercises.models import Stage
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls our browser
@@ -42,6 +43,14 @@ def sent_mail():
         if thread.name == "password-reset-email":
             thread.join()
     return mail.outbox
+
+
+@pytest.fixture(autouse=True)
+def fresh_catalog_snapshot():
+    """Each test builds its own catalog: no process copy from another test's database."""
+    snapshot.forget()
+    yield
+    snapshot.forget()
 
 
 @pytest.fixture
