@@ -90,13 +90,9 @@ def sign_in(page, email, password):
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_every_page_passes_axe(browser, live_server, make_page, catalog, staff, settings, width):
+def test_every_page_passes_axe(browser, live_server, make_page, catalog, staff, vapid, width):
     violations = []
     # Push reminders offered (the account page's device list and button), with one device.
-    settings.VAPID_PUBLIC_KEY = (
-        "BEfE-vcAs4N6NxpoI6Fzz50M1_YNebFdhsOMn-VYxpUQ0uB8iiAJjbGy1f2B4aSzpuipOCKuTTtU_w8S3z0drTk"
-    )
-    settings.VAPID_PRIVATE_KEY = "q_tDktBXkI69S1BQmX00ZsT6a34YqrXt5H9riydVf2o"
     PushSubscription.objects.create(
         user=staff, endpoint="https://push.example.net/1", p256dh="k", auth="a", device="Firefox"
     )

@@ -2,10 +2,8 @@
 through static/js/push.js and the real /sw.js, and the service worker showing a push."""
 
 import json
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from reminders.models import PushSubscription
@@ -22,15 +20,6 @@ PushManager.prototype.subscribe = async function (options) {
   return { toJSON: () => subscription };
 };
 """
-
-
-@pytest.fixture
-def vapid(settings):
-    out = StringIO()
-    call_command("vapid_keys", stdout=out)
-    keys = dict(line.split("=", 1) for line in out.getvalue().split())
-    settings.VAPID_PUBLIC_KEY = keys["VAPID_PUBLIC_KEY"]
-    settings.VAPID_PRIVATE_KEY = keys["VAPID_PRIVATE_KEY"]
 
 
 def sign_in(page, user):

@@ -8,7 +8,6 @@ import time
 from base64 import urlsafe_b64decode, urlsafe_b64encode
 from datetime import date, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from io import StringIO
 from zoneinfo import ZoneInfo
 
 import http_ece
@@ -18,13 +17,12 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from django.core import mail
-from django.core.management import call_command
 
 from reminders.models import PushSubscription, Reminder
 from reminders.sending import send_due
 from tests.conftest import follow, queries, text
 
-SUBJECT = "mailto:team@hipapp.example"
+SUBJECT = "mailto:team@hipapp.example"  # as the vapid fixture sets it
 # Wednesday 18 March 2026, 18:00 in Berlin.
 REMINDER_TIME = datetime(2026, 3, 18, 18, 0, tzinfo=ZoneInfo("Europe/Berlin"))
 
@@ -35,17 +33,6 @@ def b64(text: str) -> bytes:
 
 def b64text(data: bytes) -> str:
     return urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-@pytest.fixture
-def vapid(settings):
-    out = StringIO()
-    call_command("vapid_keys", stdout=out)
-    keys = dict(line.split("=", 1) for line in out.getvalue().split())
-    settings.VAPID_PUBLIC_KEY = keys["VAPID_PUBLIC_KEY"]
-    settings.VAPID_PRIVATE_KEY = keys["VAPID_PRIVATE_KEY"]
-    settings.VAPID_SUBJECT = SUBJECT
-    return keys["VAPID_PUBLIC_KEY"]
 
 
 class Browser:
