@@ -388,3 +388,27 @@ def test_deleting_the_account_leaves_no_row_of_the_person_behind(client, alice, 
     assert rows_mentioning(alice.pk, alice.email) == []
     assert other_device.get("/account/").status_code == 302
     assert User.objects.filter(pk=bob.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_people_from_before_plan_days_get_a_spread_of_their_number():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("accounts", "0003_user_email_one_spelling")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps.get_model("accounts", "User")
+    for days in (1, 2, 3, 4, 7):
+        old.objects.create(email=f"p{days}@example.com", days_per_week=days, password="!")
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    plans = {user.days_per_week: user.plan_days for user in User.objects.all()}
+    assert plans == {
+        1: [2],  # Wednesday
+        2: [0, 3],  # Monday, Thursday
+        3: [0, 2, 4],  # Monday, Wednesday, Friday
+        4: [0, 1, 3, 4],
+        7: [0, 1, 2, 3, 4, 5, 6],
+    }
+    assert set(User.objects.values_list("remind_by", flat=True)) == {"none"}  # asked nobody yet
