@@ -22,11 +22,7 @@ def uid(feed, name: str) -> str:
 
 def due_drills(cards) -> list[Drill]:
     """The drills of the active tracks, in the order today's page suggests them."""
-    active = [c for c in cards if c.followed.state == FollowedTrack.State.ACTIVE]
-    active.sort(
-        key=lambda c: (progression.KIND_ORDER.get(c.stage.drill.kind, 9), c.followed.track.position)
-    )
-    return [c.stage.drill for c in active]
+    return [f.stage.drill for f in progression.training_order([c.followed for c in cards])]
 
 
 def training_event(feed, user, day: date, description: str, stamp: datetime) -> Event:

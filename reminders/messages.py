@@ -12,6 +12,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 
 from progress import progression
+from progress.models import FollowedTrack
 
 # Where a reminder leads: today's page, until the guided session player (issue 12) takes over.
 PLAYER_URL = "/today/"
@@ -57,12 +58,14 @@ class TrainingDay:
 
 
 def training_day(user, day: date) -> TrainingDay:
-    """Three queries: the followed tracks, the sessions the rule reads, their latest sets."""
-    card = progression.next_up(progression.track_cards(user, day), set())
-    if card is None:
+    """One query: the followed tracks, with their stages and drills."""
+    followed = FollowedTrack.objects.for_user(user).select_related("track", "stage__drill")
+    order = progression.training_order(list(followed))
+    if not order:
         return TrainingDay(user.name, day)
-    drill = card.stage.drill
-    track = f"{card.followed.track.name}, stage {card.stage.position}"
+    first = order[0]
+    drill = first.stage.drill
+    track = f"{first.track.name}, stage {first.stage.position}"
     return TrainingDay(user.name, day, drill.name, drill.dose, track)
 
 

@@ -227,8 +227,7 @@ def test_the_queries_to_find_who_is_due_do_not_grow_with_the_people(
         found = named_queries(send_due)
     per_person = [
         "select reminders_reminder",  # claimed: locked, SKIP LOCKED on PostgreSQL
-        "select progress_followedtrack",  # today's next drill (progression.track_cards)
-        "select progress_trainingsession",
+        "select progress_followedtrack",  # today's next drill: tracks, stages and drills
         "update reminders_reminder",  # marked sent
     ]
     # Who may be due: one query of people, with their last session and last reminder as
