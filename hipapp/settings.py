@@ -271,11 +271,13 @@ def mailers(email_url: str) -> dict:
 MAILERS = mailers(env("EMAIL_URL"))
 
 # Reminders (reminders/). Emails and push messages link to HIPAPP_SITE_URL, the address people
-# open Hipapp at (default: https:// and the first of DJANGO_ALLOWED_HOSTS; on a debug server,
-# http://127.0.0.1:8000). A reminder that could not be sent (mail server down, push service
-# busy) is tried again by later runs of send_reminders, HIPAPP_REMINDER_ATTEMPTS times at most.
+# open Hipapp at (default: https:// and the first of DJANGO_ALLOWED_HOSTS that is no wildcard;
+# on a debug server, http://127.0.0.1:8000). A reminder that could not be sent (mail server
+# down, push service busy) is tried again by later runs of send_reminders,
+# HIPAPP_REMINDER_ATTEMPTS times at most.
+_site_host = next((h for h in ALLOWED_HOSTS if h != "*" and not h.startswith(".")), None)
 SITE_URL = env("HIPAPP_SITE_URL").rstrip("/") or (
-    f"https://{ALLOWED_HOSTS[0]}" if ALLOWED_HOSTS and not DEBUG else "http://127.0.0.1:8000"
+    f"https://{_site_host}" if _site_host and not DEBUG else "http://127.0.0.1:8000"
 )
 if urlsplit(SITE_URL).scheme not in {"http", "https"} or not urlsplit(SITE_URL).hostname:
     raise ImproperlyConfigured(f"HIPAPP_SITE_URL={SITE_URL!r}: expected https://host")
