@@ -6,6 +6,7 @@ import sys
 from io import StringIO
 from pathlib import Path
 
+import pytest
 from django.core.management import call_command
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,3 +77,21 @@ def test_the_cache_is_shared_through_the_database_not_kept_in_a_process(db):
         cursor.execute("SELECT COUNT(*) FROM hipapp_cache")
         assert cursor.fetchone() == (1,)
     assert cache.get("greeting") == "hello"
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        ({"VAPID_PUBLIC_KEY": "B" + "A" * 86}, "go together"),  # 65 bytes, no private key
+        ({"VAPID_PRIVATE_KEY": "too-short"}, "VAPID_PRIVATE_KEY: expected 32 bytes"),
+        ({"HIPAPP_SITE_URL": "hipapp.example.com"}, "expected https://host"),
+        ({"HIPAPP_REMINDER_ATTEMPTS": "0"}, "expected 1 or more"),
+    ],
+)
+def test_reminder_settings_that_cannot_work_are_refused(variables, message):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT, env=production_env(**variables), capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert message in result.stderr
