@@ -257,7 +257,7 @@ def test_the_count_of_plan_days_cannot_disagree_with_the_days_in_the_database(al
     with pytest.raises(IntegrityError), transaction.atomic():
         User.objects.filter(pk=alice.pk).update(weekdays=0, days_per_week=0)
     with pytest.raises(IntegrityError), transaction.atomic():
-        User.objects.filter(pk=alice.pk).update(remind_by="pigeon")
+        User.objects.filter(pk=alice.pk).update(remind_by="fax")
 
 
 @pytest.mark.parametrize(
