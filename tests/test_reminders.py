@@ -8,6 +8,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import uuid
 from datetime import UTC, date, datetime, time, timedelta
 from io import StringIO
 from pathlib import Path
@@ -62,7 +63,7 @@ def log_session(user, drill_slug, day):
 
     drill = Drill.objects.get(slug=drill_slug)
     TrainingSession.objects.record(
-        user, drill, token=__import__("uuid").uuid4(), day=day, effort=5, pain=0,
+        user, drill, token=uuid.uuid4(), day=day, effort=5, pain=0,
         sets=TrainingSession.prescribed_sets(drill),
     )  # fmt: skip
 
