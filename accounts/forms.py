@@ -1,10 +1,21 @@
 import threading
 
+from crispy_forms.bootstrap import InlineCheckboxes
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AdminUserCreationForm, AuthenticationForm, UserCreationForm
 
-from .models import User, normalize_email, time_zone_names
+from .models import (
+    WEEKDAY_NAMES,
+    Remind,
+    User,
+    normalize_email,
+    time_zone_names,
+    weekday_bits,
+    weekday_list,
+)
 from .throttling import check_current_password
 
 TIME_ZONE_CHOICES = [(name, name.replace("_", " ")) for name in time_zone_names()]
@@ -83,13 +94,58 @@ class EmailAuthenticationForm(AuthenticationForm):
     }
 
 
+class WeekdaysField(forms.TypedMultipleChoiceField):
+    """Ticked weekdays, stored as User.weekdays' bits; at least one."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            choices=list(enumerate(WEEKDAY_NAMES)),
+            coerce=int,
+            widget=forms.CheckboxSelectMultiple,
+            error_messages={"required": "Choose at least one training day."},
+            **kwargs,
+        )
+
+    def prepare_value(self, value):
+        return weekday_list(value) if isinstance(value, int) else value
+
+    def clean(self, value):
+        return weekday_bits(super().clean(value))
+
+
 class SettingsForm(forms.ModelForm):
     time_zone = TimeZoneField(help_text="Your days and weeks are counted in this time zone.")
+    weekdays = WeekdaysField(label="Training days")
+    remind_at = forms.TimeField(
+        label="Reminder time",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"invalid": "Enter a time of day such as 07:30 or 18:00."},
+        help_text="On training days, in your time zone.",
+    )
 
     class Meta:
         model = User
-        fields = ["display_name", "time_zone", "days_per_week"]
-        widgets = {"days_per_week": forms.NumberInput(attrs={"min": 1, "max": 7})}
+        fields = ["display_name", "time_zone", "weekdays", "remind_at", "remind_by"]
+        fields += ["checkin_reminder"]
+        widgets = {"remind_by": forms.RadioSelect}
+
+    def __init__(self, *args, push=True, **kwargs):
+        """push: whether reminders on devices can be offered (VAPID keys are set)."""
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset("You", "display_name", "time_zone"),
+            Fieldset("Training plan", InlineCheckboxes("weekdays")),
+            Fieldset("Reminders", "remind_at", "remind_by", "checkin_reminder"),
+        )
+        if not push:
+            self.fields["remind_by"].choices = [
+                (Remind.EMAIL, "By email"),
+                (Remind.NONE, "No reminders"),
+            ]
+            chosen = Remind(self.instance.remind_by)
+            self.initial["remind_by"] = Remind.EMAIL if chosen.by_email else Remind.NONE
 
 
 class DeleteAccountForm(forms.Form):

@@ -2,13 +2,43 @@
 
 import unicodedata
 import zoneinfo
-from functools import cache
+from datetime import date, time
+from functools import cache, reduce
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models.functions import Lower
+
+WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+# Plan days as bits of one number, Monday the lowest: Mon/Wed/Fri is 0b0010101 (21).
+EVERY_DAY = 0b1111111
+# The plan days a number of training days a week starts as: spread out, Monday first.
+SPREAD = {
+    1: [2],
+    2: [0, 3],
+    3: [0, 2, 4],
+    4: [0, 1, 3, 4],
+    5: [0, 1, 2, 3, 4],
+    6: [0, 1, 2, 3, 4, 5],
+    7: [0, 1, 2, 3, 4, 5, 6],
+}
+
+
+def weekday_bits(weekdays) -> int:
+    """Plan days (0 is Monday) as the bits User.weekdays stores."""
+    return reduce(lambda bits, day: bits | 1 << day, weekdays, 0)
+
+
+def weekday_list(bits: int) -> list[int]:
+    """The plan days (0 is Monday) in User.weekdays' bits."""
+    return [day for day in range(7) if bits >> day & 1]
+
+
+def spread(days_per_week: int) -> int:
+    """A sensible spread of that many training days a week: 3 is Monday, Wednesday, Friday."""
+    return weekday_bits(SPREAD[days_per_week])
 
 
 @cache
@@ -38,6 +68,8 @@ class UserManager(BaseUserManager):
     def _create(self, email, password, **fields):
         if not email:
             raise ValueError("An email address is required.")
+        # A number of training days alone (the demo, older callers) gets a spread of them.
+        fields.setdefault("weekdays", spread(fields.get("days_per_week", 3)))
         user = self.model(email=self.normalize_email(email), **fields)
         user.set_password(password)
         user.save(using=self._db)
@@ -56,6 +88,23 @@ class UserManager(BaseUserManager):
         return self.get(email=normalize_email(email))
 
 
+class Remind(models.TextChoices):
+    """How a person is reminded of a training day (and, if they ask, the next-morning check-in)."""
+
+    EMAIL = "email", "By email"
+    PUSH = "push", "On my devices"
+    BOTH = "both", "By email and on my devices"
+    NONE = "none", "No reminders"
+
+    @property
+    def by_email(self) -> bool:
+        return self in (Remind.EMAIL, Remind.BOTH)
+
+    @property
+    def by_push(self) -> bool:
+        return self in (Remind.PUSH, Remind.BOTH)
+
+
 class User(AbstractUser):
     username = None
     first_name = None
@@ -69,11 +118,30 @@ class User(AbstractUser):
         default="UTC",
         help_text="Your days and weeks are counted in this time zone.",
     )
+    weekdays = models.PositiveSmallIntegerField(
+        "training days",
+        default=spread(3),
+        validators=[MinValueValidator(1), MaxValueValidator(EVERY_DAY)],
+        help_text="The weekdays you train, one bit a day from Monday (bit 0) to Sunday (bit 6).",
+    )
+    # The number of plan days: kept equal to the bits set in weekdays (save() and a constraint).
+    # Today's rest days and history's adherence read it.
     days_per_week = models.PositiveSmallIntegerField(
         "training days a week",
         default=3,
+        editable=False,
         validators=[MinValueValidator(1), MaxValueValidator(7)],
-        help_text="How many days a week you plan to train.",
+    )
+    remind_at = models.TimeField(
+        "reminder time", default=time(18, 0), help_text="On training days, in your time zone."
+    )
+    remind_by = models.CharField(
+        "training-day reminders", max_length=5, choices=Remind.choices, default=Remind.NONE
+    )
+    checkin_reminder = models.BooleanField(
+        "next-morning check-in reminder",
+        default=False,
+        help_text="The morning after training, a reminder to say how your hips feel.",
     )
     # Bumped by every change to what the person logged, followed or set; cached pages built
     # before it are not shown again (hipapp/pagecache.py).
@@ -96,6 +164,22 @@ class User(AbstractUser):
                 condition=models.Q(days_per_week__gte=1, days_per_week__lte=7),
                 name="user_days_per_week_range",
             ),
+            models.CheckConstraint(
+                condition=models.Q(weekdays__gte=1, weekdays__lte=EVERY_DAY),
+                name="user_weekdays_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    days_per_week=sum(
+                        (models.F("weekdays").bitrightshift(day).bitand(1) for day in range(1, 7)),
+                        start=models.F("weekdays").bitand(1),
+                    )
+                ),
+                name="user_days_per_week_counts_weekdays",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(remind_by__in=Remind.values), name="user_remind_by_valid"
+            ),
         ]
 
     def __str__(self):
@@ -103,6 +187,10 @@ class User(AbstractUser):
 
     def save(self, *args, **kwargs):
         self.email = normalize_email(self.email)
+        self.days_per_week = len(weekday_list(self.weekdays))
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "weekdays" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "days_per_week"}
         super().save(*args, **kwargs)
 
     def data_changed(self):
@@ -125,6 +213,14 @@ class User(AbstractUser):
     @property
     def name(self):
         return self.display_name or self.email.split("@")[0]
+
+    @property
+    def plan_days(self) -> list[int]:
+        """The weekdays the person trains, 0 for Monday."""
+        return weekday_list(self.weekdays)
+
+    def trains_on(self, day: date) -> bool:
+        return bool(self.weekdays >> day.weekday() & 1)
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

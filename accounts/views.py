@@ -12,6 +12,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
+from reminders.sending import push_configured
+from reminders.views import account_context
+
 from .forms import (
     DeleteAccountForm,
     PasswordChangeForm,
@@ -45,13 +48,16 @@ def signup(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def settings(request):
-    form = SettingsForm(request.POST or None, instance=request.user)
+    """Name, time zone, plan days and reminders; the reminders app adds the devices that take
+    push reminders and the calendar link."""
+    form = SettingsForm(request.POST or None, instance=request.user, push=push_configured())
     if form.is_valid():
         form.save()
         request.user.data_changed()
         messages.success(request, "Your settings are saved.")
         return redirect("accounts:settings")
-    return render(request, "accounts/settings.html", {"form": form})
+    context = {"form": form} | account_context(request)
+    return render(request, "accounts/settings.html", context)
 
 
 def export_data(user) -> dict:

@@ -6,7 +6,9 @@ DATABASE_URL set (see README.md).
 """
 
 import os
+from base64 import urlsafe_b64decode
 from datetime import timedelta
+from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -76,6 +78,7 @@ INSTALLED_APPS = [
     "accounts",
     "exercises",
     "progress",
+    "reminders",
 ]
 
 MIDDLEWARE = [
@@ -240,27 +243,72 @@ FORM_RENDERER = "hipapp.forms.FormRenderer"
 # smtp+plain://host:25 for a trusted local relay.
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", "Hipapp <no-reply@hipapp.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-EMAIL_URL = env("EMAIL_URL")
-if EMAIL_URL:
-    _email = urlsplit(EMAIL_URL)
-    if _email.scheme not in {"smtp", "smtps", "smtp+plain"}:
-        raise ImproperlyConfigured(f"EMAIL_URL: unknown scheme {_email.scheme!r}")
-    MAILERS = {
+
+
+def mailers(email_url: str) -> dict:
+    """MAILERS for an EMAIL_URL; the console when it is empty."""
+    if not email_url:
+        return {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    parts = urlsplit(email_url)
+    if parts.scheme not in {"smtp", "smtps", "smtp+plain"}:
+        raise ImproperlyConfigured(f"EMAIL_URL: unknown scheme {parts.scheme!r}")
+    return {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
-                "host": _email.hostname or "localhost",
-                "port": _email.port or {"smtp": 587, "smtps": 465, "smtp+plain": 25}[_email.scheme],
-                "username": unquote(_email.username or ""),
-                "password": unquote(_email.password or ""),
-                "use_tls": _email.scheme == "smtp",
-                "use_ssl": _email.scheme == "smtps",
+                "host": parts.hostname or "localhost",
+                "port": parts.port or {"smtp": 587, "smtps": 465, "smtp+plain": 25}[parts.scheme],
+                "username": unquote(parts.username or ""),
+                "password": unquote(parts.password or ""),
+                "use_tls": parts.scheme == "smtp",
+                "use_ssl": parts.scheme == "smtps",
                 "timeout": 10,
             },
         }
     }
-else:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+
+
+MAILERS = mailers(env("EMAIL_URL"))
+
+# Reminders (reminders/). Emails and push messages link to HIPAPP_SITE_URL, the address people
+# open Hipapp at (default: https:// and the first of DJANGO_ALLOWED_HOSTS that is no wildcard;
+# on a debug server, http://127.0.0.1:8000). A reminder that could not be sent (mail server
+# down, push service busy) is tried again by later runs of send_reminders,
+# HIPAPP_REMINDER_ATTEMPTS times at most.
+_site_host = next((h for h in ALLOWED_HOSTS if h != "*" and not h.startswith(".")), None)
+SITE_URL = env("HIPAPP_SITE_URL").rstrip("/") or (
+    f"https://{_site_host}" if _site_host and not DEBUG else "http://127.0.0.1:8000"
+)
+if urlsplit(SITE_URL).scheme not in {"http", "https"} or not urlsplit(SITE_URL).hostname:
+    raise ImproperlyConfigured(f"HIPAPP_SITE_URL={SITE_URL!r}: expected https://host")
+HIPAPP_REMINDER_ATTEMPTS = envint("HIPAPP_REMINDER_ATTEMPTS", 5)
+if HIPAPP_REMINDER_ATTEMPTS < 1:
+    raise ImproperlyConfigured("HIPAPP_REMINDER_ATTEMPTS: expected 1 or more")
+
+
+def vapid_key(name: str, size: int) -> str:
+    """A VAPID key from the environment (base64url, as `manage.py vapid_keys` prints it)."""
+    value = env(name).strip()
+    if value:
+        try:
+            raw = urlsafe_b64decode(value + "=" * (-len(value) % 4))
+        except ValueError:
+            raw = b""
+        if len(raw) != size:
+            raise ImproperlyConfigured(
+                f"{name}: expected {size} bytes in base64url; `manage.py vapid_keys` makes a pair"
+            )
+    return value
+
+
+# Web push: reminders on people's devices are offered only with a VAPID key pair set.
+VAPID_PUBLIC_KEY = vapid_key("VAPID_PUBLIC_KEY", 65)  # an uncompressed P-256 point
+VAPID_PRIVATE_KEY = vapid_key("VAPID_PRIVATE_KEY", 32)
+VAPID_SUBJECT = env("VAPID_SUBJECT", f"mailto:{parseaddr(DEFAULT_FROM_EMAIL)[1]}")
+if bool(VAPID_PUBLIC_KEY) != bool(VAPID_PRIVATE_KEY):
+    raise ImproperlyConfigured("VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY go together: set both")
+if not VAPID_SUBJECT.startswith(("mailto:", "https://")):
+    raise ImproperlyConfigured(f"VAPID_SUBJECT={VAPID_SUBJECT!r}: expected mailto: or https://")
 
 # Content-Security-Policy: only our own files; no inline script or style anywhere.
 SECURE_CSP = {
@@ -270,6 +318,7 @@ SECURE_CSP = {
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
+    "worker-src": [CSP.SELF],  # /sw.js, the service worker that shows reminders
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],
     "form-action": [CSP.SELF],

@@ -18,6 +18,7 @@ urlpatterns = [
     path("history/", progress_views.history, name="history"),
     path("history/<slug:drill>/", progress_views.drill_history, name="drill_history"),
     path("", include("progress.urls")),
+    path("", include("reminders.urls")),
     path("drills/", progress_views.catalog, name="catalog"),
     path("drills/", include("exercises.urls")),
     path("admin/", admin.site.urls),

@@ -22,6 +22,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import spread
 from exercises.models import Drill, Stage, Track
 
 from . import rules
@@ -489,6 +490,7 @@ def seed_crowd(
             password=hashed,
             display_name=rng.choice(CROWD_NAMES),
             time_zone=zone.key,
+            weekdays=spread(days_per_week),
             days_per_week=days_per_week,
             date_joined=_joined(plan.first, zone),
         )

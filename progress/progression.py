@@ -102,13 +102,17 @@ def track_cards(user, today: date, followed=None, sessions=None) -> list[TrackCa
     return cards
 
 
+def training_order(followed: list[FollowedTrack]) -> list[FollowedTrack]:
+    """The active tracks, in the order their drills are done: mobility before control before
+    strength, then by track. Needs no verdicts, so a reminder can ask it cheaply."""
+    active = [f for f in followed if f.state == FollowedTrack.State.ACTIVE]
+    return sorted(active, key=lambda f: (KIND_ORDER.get(f.stage.drill.kind, 9), f.track.position))
+
+
 def next_up(cards: list[TrackCard], done_drill_ids: set[int]) -> TrackCard | None:
     """The one drill to do next: an active track's current drill not yet done today."""
-    waiting = [
-        card
-        for card in cards
-        if card.followed.state == FollowedTrack.State.ACTIVE
-        and card.stage.drill_id not in done_drill_ids
-    ]
-    waiting.sort(key=lambda c: (KIND_ORDER.get(c.stage.drill.kind, 9), c.followed.track.position))
-    return waiting[0] if waiting else None
+    by_followed = {card.followed.pk: card for card in cards}
+    for followed in training_order([card.followed for card in cards]):
+        if followed.stage.drill_id not in done_drill_ids:
+            return by_followed[followed.pk]
+    return None

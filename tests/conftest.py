@@ -79,6 +79,23 @@ def staff(django_user_model):
     return django_user_model.objects.create_superuser(email="sam@example.com", password=PASSWORD)
 
 
+@pytest.fixture
+def vapid(settings):
+    """Push reminders on, with a fresh VAPID key pair (from `manage.py vapid_keys`); the
+    public key."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("vapid_keys", stdout=out)
+    keys = dict(line.split("=", 1) for line in out.getvalue().split())
+    settings.VAPID_PUBLIC_KEY = keys["VAPID_PUBLIC_KEY"]
+    settings.VAPID_PRIVATE_KEY = keys["VAPID_PRIVATE_KEY"]
+    settings.VAPID_SUBJECT = "mailto:team@hipapp.example"
+    return keys["VAPID_PUBLIC_KEY"]
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright

@@ -4,21 +4,21 @@ import csv
 import io
 import json
 import re
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.test import Client
 from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
 from accounts.models import UserSession, normalize_email
-from tests.conftest import PASSWORD, sent_mail, sign_in
+from tests.conftest import PASSWORD, sent_mail, sign_in, text
 
 User = get_user_model()
 
@@ -198,41 +198,86 @@ def test_password_reset_for_an_unknown_email_says_the_same_and_sends_nothing(cli
     assert sent_mail() == []
 
 
-def test_settings_save_display_name_time_zone_and_training_days(client, alice):
+SETTINGS = {
+    "display_name": "Al",
+    "time_zone": "Asia/Tokyo",
+    "weekdays": ["1", "3", "5", "6"],
+    "remind_at": "07:30",
+    "remind_by": "email",
+    "checkin_reminder": "on",
+}
+
+
+def test_settings_save_name_time_zone_plan_days_and_reminders(client, alice):
     client.force_login(alice)
-    response = client.post(
-        "/account/",
-        {"display_name": "Al", "time_zone": "Asia/Tokyo", "days_per_week": "4"},
-    )
+    response = client.post("/account/", SETTINGS)
     assert response["Location"] == "/account/"
     alice.refresh_from_db()
-    assert (alice.display_name, alice.time_zone, alice.days_per_week) == ("Al", "Asia/Tokyo", 4)
+    assert (alice.display_name, alice.time_zone) == ("Al", "Asia/Tokyo")
+    assert alice.plan_days == [1, 3, 5, 6]  # Tuesday, Thursday, Saturday, Sunday
+    assert alice.days_per_week == 4  # what today's rest days and history's adherence read
+    assert (alice.remind_at, alice.remind_by) == (time(7, 30), "email")
+    assert alice.checkin_reminder
     page = client.get("/account/").content.decode()
     assert "Your settings are saved" in page
     zones = re.findall(r"<option value=\"([^\"]+)\"( selected)?>([^<]+)</option>", page)
     assert [zone for zone, chosen, _ in zones if chosen] == ["Asia/Tokyo"]
     assert ("America/Argentina/Buenos_Aires", "", "America/Argentina/Buenos Aires") in zones
     assert len(zones) > 400
+    ticked = re.findall(r'name="weekdays" value="(\d)"[^>]*checked', page)
+    assert ticked == ["1", "3", "5", "6"]
+    assert 'value="07:30"' in page
+
+
+def test_settings_without_push_keys_offer_email_reminders_only(client, alice):
+    client.force_login(alice)
+    page = text(client.get("/account/"))
+    assert "By email" in page and "No reminders" in page
+    assert "On my devices" not in page and "Remind me on this device" not in page
+    # Someone who chose push before the keys were taken away is shown no reminders, not push.
+    User.objects.filter(pk=alice.pk).update(remind_by="push")
+    html = client.get("/account/").content.decode()
+    assert re.search(r'value="none"[^>]*checked', html)
+
+
+def test_fewer_plan_days_change_the_count_today_and_history_read(client, alice):
+    client.force_login(alice)
+    client.post("/account/", SETTINGS | {"weekdays": ["2"]})
+    alice.refresh_from_db()
+    assert (alice.plan_days, alice.days_per_week) == ([2], 1)
+
+
+def test_the_count_of_plan_days_cannot_disagree_with_the_days_in_the_database(alice):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.filter(pk=alice.pk).update(days_per_week=5)  # Mon/Wed/Fri is 3
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.filter(pk=alice.pk).update(weekdays=0, days_per_week=0)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.filter(pk=alice.pk).update(remind_by="fax")
 
 
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("days_per_week", "8", "less than or equal to 7"),
-        ("days_per_week", "0", "greater than or equal to 1"),
-        ("days_per_week", "three", "Enter a whole number"),
+        ("weekdays", [], "Choose at least one training day."),
+        ("weekdays", ["7"], "Select a valid choice"),
+        ("weekdays", ["Monday"], "Select a valid choice"),
+        ("remind_at", "25:00", "Enter a time of day such as 07:30 or 18:00."),
+        ("remind_at", "", "This field is required"),
+        ("remind_by", "pigeon", "Select a valid choice"),
+        ("remind_by", "push", "Select a valid choice"),  # push is offered only with VAPID keys
         ("time_zone", "Nowhere/Atlantis", "Select a valid choice"),
         ("display_name", "x" * 61, "at most 60 characters"),
     ],
 )
 def test_bad_settings_get_a_message_and_nothing_changes(client, alice, field, value, message):
     client.force_login(alice)
-    data = {"display_name": "Al", "time_zone": "Asia/Tokyo", "days_per_week": "4", field: value}
-    response = client.post("/account/", data)
+    response = client.post("/account/", SETTINGS | {field: value})
     assert response.status_code == 200
     assert message in response.content.decode()
     alice.refresh_from_db()
     assert (alice.display_name, alice.time_zone) == ("Alice", "Europe/Berlin")
+    assert (alice.plan_days, alice.remind_by) == ([0, 2, 4], "none")
 
 
 def test_export_as_json_holds_only_the_persons_own_data(client, alice, bob):
@@ -339,3 +384,27 @@ def test_deleting_the_account_leaves_no_row_of_the_person_behind(client, alice, 
     assert rows_mentioning(alice.pk, alice.email) == []
     assert other_device.get("/account/").status_code == 302
     assert User.objects.filter(pk=bob.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_people_from_before_plan_days_get_a_spread_of_their_number():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("accounts", "0003_user_email_one_spelling")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps.get_model("accounts", "User")
+    for days in (1, 2, 3, 4, 7):
+        old.objects.create(email=f"p{days}@example.com", days_per_week=days, password="!")
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    plans = {user.days_per_week: user.plan_days for user in User.objects.all()}
+    assert plans == {
+        1: [2],  # Wednesday
+        2: [0, 3],  # Monday, Thursday
+        3: [0, 2, 4],  # Monday, Wednesday, Friday
+        4: [0, 1, 3, 4],
+        7: [0, 1, 2, 3, 4, 5, 6],
+    }
+    assert set(User.objects.values_list("remind_by", flat=True)) == {"none"}  # asked nobody yet

@@ -19,6 +19,8 @@ from playwright.sync_api import expect
 from exercises.models import Drill, Track
 from progress.models import FollowedTrack, TrainingSession
 from progress.views import local_today
+from reminders.messages import stop_token
+from reminders.models import PushSubscription
 from tests.conftest import PASSWORD, sign_in
 
 pytestmark = pytest.mark.browser
@@ -81,8 +83,12 @@ def report(width, violations):
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_every_page_passes_axe(browser, live_server, make_page, catalog, staff, width):
+def test_every_page_passes_axe(browser, live_server, make_page, catalog, staff, vapid, width):
     violations = []
+    # Push reminders offered (the account page's device list and button), with one device.
+    PushSubscription.objects.create(
+        user=staff, endpoint="https://push.example.net/1", p256dh="k", auth="a", device="Firefox"
+    )
     drill = Drill.objects.get(slug="back-flattening")
     track = Track.objects.get(slug="hip-flexion-ladder")
     token = default_token_generator.make_token(staff)
@@ -98,6 +104,8 @@ def test_every_page_passes_axe(browser, live_server, make_page, catalog, staff, 
     try:
         assert tab.goto("/no-such-page/").status == 404
         check(tab, "page not found", violations)
+        assert tab.goto("/reminders/stop/forged-link/").status == 404
+        check(tab, "stop link not valid", violations)
         for _ in range(5):  # the fifth wrong password locks this email from this address
             sign_in(tab, "nobody@example.com", "not the password")
         expect(tab.get_by_role("heading", name="Too many sign-in attempts")).to_be_visible()
@@ -157,6 +165,20 @@ def test_every_page_passes_axe(browser, live_server, make_page, catalog, staff, 
     visit("history", "/history/")
     visit("drill history", f"/history/{drill.slug}/")
     visit("account settings", "/account/")
+    expect(page.get_by_role("button", name="Remind me on this device")).to_be_visible()
+    page.get_by_role("button", name="Make a calendar link").click()
+    expect(page.get_by_role("link", name="Subscribe in your calendar app")).to_be_visible()
+    check(page, "account settings, calendar link shown", violations)
+    for day in ("Monday", "Wednesday", "Friday"):
+        page.get_by_label(day).uncheck()
+    page.get_by_label("Reminder time").fill("")
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_text("Choose at least one training day.")).to_be_visible()
+    check(page, "account settings with errors", violations)
+    visit("stop reminder emails", f"/reminders/stop/{stop_token(staff)}/")
+    page.get_by_role("button", name="Stop reminder emails").click()
+    expect(page.get_by_role("heading", name="Reminder emails stopped")).to_be_visible()
+    check(page, "reminder emails stopped", violations)
     visit("export", "/account/export/")
     visit("delete account", "/account/delete/")
     visit("password change", "/accounts/password/change/")

@@ -32,7 +32,14 @@ FORMS = {
     "/accounts/signup/": ["email", "password1", "password2", "time_zone"],
     "/accounts/login/": ["username", "password"],
     "/accounts/password/reset/": ["email"],
-    "/account/": ["display_name", "time_zone", "days_per_week"],
+    "/account/": [
+        "display_name",
+        "time_zone",
+        "weekdays",
+        "remind_at",
+        "remind_by",
+        "checkin_reminder",
+    ],
     "/account/delete/": ["password", "confirm"],
     "/accounts/password/change/": ["old_password", "new_password1", "new_password2"],
 }

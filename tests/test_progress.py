@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from accounts.models import spread
 from exercises import snapshot
 from exercises.models import Stage
 from exercises.revision import catalog_changed
@@ -111,7 +112,7 @@ def test_all_done_today_says_so_and_shows_tomorrow(client, catalog, alice):
 
 
 def test_a_planned_rest_day_offers_off_day_mobility(client, catalog, alice):
-    alice.days_per_week = 2
+    alice.weekdays = spread(2)
     alice.save()
     followed = follow(alice, "psoas-control", date(2026, 3, 1))
     hit_target(alice, followed, date(2026, 3, 16))
@@ -378,7 +379,7 @@ def test_a_catalog_file_dropping_a_stage_people_are_on_is_refused_clearly(catalo
                 "select progress_setentry",
             ],
         ),  # the drill, the last session of it, its sets
-        ("/account/", []),
+        ("/account/", ["select reminders_calendarfeed"]),  # is the calendar link on?
         (
             "/account/export/?format=json",
             [

@@ -7,6 +7,7 @@ import sys
 from io import StringIO
 from pathlib import Path
 
+import pytest
 from django.core.management import call_command
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -100,3 +101,21 @@ def test_collected_static_files_get_brotli_copies_for_whitenoise(tmp_path):
     css = list(tmp_path.glob("css/hipapp.*.css"))
     assert css, list(tmp_path.iterdir())
     assert css[0].with_name(css[0].name + ".br").exists()
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        ({"VAPID_PUBLIC_KEY": "B" + "A" * 86}, "go together"),  # 65 bytes, no private key
+        ({"VAPID_PRIVATE_KEY": "too-short"}, "VAPID_PRIVATE_KEY: expected 32 bytes"),
+        ({"HIPAPP_SITE_URL": "hipapp.example.com"}, "expected https://host"),
+        ({"HIPAPP_REMINDER_ATTEMPTS": "0"}, "expected 1 or more"),
+    ],
+)
+def test_reminder_settings_that_cannot_work_are_refused(variables, message):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT, env=production_env(**variables), capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert message in result.stderr

@@ -244,6 +244,11 @@ PUBLIC = {
     "accounts/password/reset/sent/",
     "accounts/password/reset/<uidb64>/<token>/",
     "accounts/password/reset/done/",
+    # Reminders: the feed is opened by calendar apps and the stop link from an email, each
+    # with its own secret; the service worker is a script.
+    "calendar/<slug:secret>.ics",
+    "reminders/stop/<str:token>/",
+    "sw.js",
 }
 
 
@@ -276,6 +281,15 @@ def sample_followed_track(owner):
     return stage.track.slug
 
 
+def sample_device(owner):
+    from reminders.models import PushSubscription
+
+    device = PushSubscription.objects.create(
+        user=owner, endpoint="https://push.example.net/a1", p256dh="k", auth="a", device="Phone"
+    )
+    return device.pk
+
+
 PRIVATE_NOTE = "alice-private-note"
 # Values for route parameters, made for the owner. A new parameter name fails the walk
 # until a maker is added here. OWNED parameters name the owner's objects: another person
@@ -285,8 +299,9 @@ SAMPLES = {
     "track": sample_followed_track,
     "drill": lambda owner: "band-hurdle-hold",
     "track_slug": lambda owner: "psoas-control",
+    "device": sample_device,
 }
-OWNED = {"pk", "track"}
+OWNED = {"pk", "track", "device"}
 
 
 def fill(route, owner):
@@ -361,15 +376,26 @@ def test_the_admin_is_for_staff_only(client, alice):
 
 @pytest.mark.parametrize(
     "url",
-    ["/accounts/signup/", "/accounts/login/", "/accounts/logout/", "/account/", "/account/delete/"],
+    [
+        "/accounts/signup/",
+        "/accounts/login/",
+        "/accounts/logout/",
+        "/account/",
+        "/account/delete/",
+        "/account/calendar/",
+    ],
 )
 def test_a_post_without_the_csrf_token_is_refused(alice, url):
+    from reminders.models import CalendarFeed
+
     client = Client(enforce_csrf_checks=True)
     client.force_login(alice)
-    response = client.post(url, {"password": PASSWORD, "confirm": "on", "days_per_week": 2})
+    data = {"password": PASSWORD, "confirm": "on", "weekdays": ["1"], "remind_at": "08:00"}
+    response = client.post(url, data | {"time_zone": "UTC", "remind_by": "email"})
     assert response.status_code == 403
     alice.refresh_from_db()  # still here, unchanged
-    assert alice.days_per_week == 3
+    assert (alice.plan_days, alice.remind_by) == ([0, 2, 4], "none")
+    assert not CalendarFeed.objects.exists()
 
 
 def test_a_post_with_the_csrf_token_goes_through(alice):
@@ -377,8 +403,9 @@ def test_a_post_with_the_csrf_token_goes_through(alice):
     client.force_login(alice)
     client.get("/account/")
     token = client.cookies["csrftoken"].value
-    data = {"csrfmiddlewaretoken": token, "time_zone": "UTC", "days_per_week": 2}
-    assert client.post("/account/", data).status_code == 302
+    data = {"csrfmiddlewaretoken": token, "time_zone": "UTC", "weekdays": ["1", "4"]}
+    response = client.post("/account/", data | {"remind_at": "18:00", "remind_by": "none"})
+    assert response.status_code == 302
 
 
 # --- Headers -----------------------------------------------------------------------------
