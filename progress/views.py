@@ -17,7 +17,7 @@ from hipapp.pagecache import cached_page
 
 from . import history as hist
 from . import progression
-from .forms import HistoryFilterForm, SessionForm, SetFormSet
+from .forms import HistoryFilterForm, PrescribedForm, SessionForm, SetFormSet
 from .models import FollowedTrack, StageChange, TrainingSession, WeeklyTotal, session_lines
 
 # Tracks suggested to someone new: control first, then the strength ladder.
@@ -188,11 +188,9 @@ def log(request, drill):
             messages.info(request, f"{drill.name} is already logged for {existing.day:%b %-d}.")
             return redirect("today")
         if "prescribed" in request.POST:
-            return log_as_prescribed(request, drill, day, token)
+            return log_as_prescribed(request, drill, day)
     form = SessionForm(
-        request.POST or None,
-        today=day,
-        initial={"day": day, "effort": 5, "pain": 0, "token": uuid.uuid4()},
+        request.POST or None, today=day, initial={"day": day, "effort": 5, "token": uuid.uuid4()}
     )
     if request.method == "POST":
         # No initial values here: a prefilled set sent back unchanged is still a set.
@@ -221,21 +219,25 @@ def log(request, drill):
     )
 
 
-def log_as_prescribed(request, drill, day, token):
-    if token is None:
-        messages.error(request, "That form was out of date. Please try again.")
+def log_as_prescribed(request, drill, day):
+    """One tap on a pain button: the dose as it stands, with that pain and effort 5."""
+    form = PrescribedForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
         return redirect("progress:log", drill=drill.slug)
+    pain = form.cleaned_data["pain"]
     sets = TrainingSession.prescribed_sets(drill)
     _, created = TrainingSession.objects.record(
-        request.user, drill, token=token, day=day, effort=5, pain=0, sets=sets
-    )
+        request.user, drill, token=form.cleaned_data["token"], day=day, effort=5, pain=pain,
+        sets=sets,
+    )  # fmt: skip
     if not created:
         messages.info(request, f"{drill.name} is already logged.")
         return redirect("today")
     messages.success(
         request,
-        f"Logged {drill.name} as prescribed: {drill.dose}, pain 0, effort 5. "
-        "Different? Edit it below.",
+        f"Logged {drill.name}: {drill.dose}, pain {pain}, effort 5. Different? Edit it below.",
     )
     return redirect("today")
 

@@ -401,7 +401,7 @@ def test_cached_pages_show_each_change_at_once(client, catalog, alice, staff, fr
     assert drill.name in text(visitor.get(f"/drills/{drill.slug}/"))
     client.force_login(alice)
     assert "No sessions logged yet." in text(client.get("/history/"))
-    client.post(f"/log/{drill.slug}/", {"prescribed": "", "token": str(uuid.uuid4())})
+    client.post(f"/log/{drill.slug}/", {"prescribed": "", "pain": "1", "token": str(uuid.uuid4())})
     assert "No sessions logged yet." not in text(client.get("/history/"))
     client.post("/tracks/psoas-control/pause/")
     assert "paused" in text(client.get("/history/"))

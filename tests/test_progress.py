@@ -144,13 +144,63 @@ def test_a_double_tapped_form_creates_one_session(client, catalog, alice):
     assert TrainingSession.objects.filter(user=alice).count() == 1
 
 
-def test_log_as_prescribed_logs_the_dose_in_one_tap_once(client, catalog, alice):
+def test_log_as_prescribed_logs_the_dose_and_the_pain_tapped_once(client, catalog, alice):
     client.force_login(alice)
     token = str(uuid.uuid4())
-    client.post("/log/band-hurdle-hold/", {"token": token, "prescribed": "1"})
-    client.post("/log/band-hurdle-hold/", {"token": token, "prescribed": "1"})
+    client.post("/log/band-hurdle-hold/", {"token": token, "prescribed": "1", "pain": "2"})
+    client.post("/log/band-hurdle-hold/", {"token": token, "prescribed": "1", "pain": "2"})
     session = TrainingSession.objects.get(user=alice)
     assert [(s.reps, s.side) for s in session.sets.all()] == [(8, "left"), (8, "right")] * 3
+    assert (session.pain, session.effort) == (2, 5)
+
+
+def test_log_as_prescribed_is_a_row_of_pain_buttons_in_the_same_step(client, catalog, alice):
+    follow(alice, "psoas-control", date(2026, 3, 1))
+    client.force_login(alice)
+    for url in ("/log/back-flattening/", "/today/"):
+        page = client.get(url).content.decode()
+        buttons = re.findall(r'<button[^>]*type="submit" name="pain" value="(\d+)"', page)
+        assert buttons == [str(n) for n in range(11)], url
+        assert 'name="prescribed"' in page
+    assert "Log the starting dose: how much did it hurt?" in text(client.get("/today/"))
+    assert "Log as prescribed: how much did it hurt?" in text(client.get("/log/toe-tap/"))
+
+
+@pytest.mark.parametrize("pain", [None, "", "11", "-1", "none"])
+def test_log_as_prescribed_without_a_pain_answer_saves_nothing(client, catalog, alice, pain):
+    client.force_login(alice)
+    data = {"token": str(uuid.uuid4()), "prescribed": "1"}
+    if pain is not None:
+        data["pain"] = pain
+    response = client.post("/log/band-hurdle-hold/", data, follow=True)
+    assert response.redirect_chain == [("/log/band-hurdle-hold/", 302)]
+    missing = "Choose how much it hurt, from 0 (no pain) to 10 (the worst). Nothing was saved."
+    assert (missing if pain in (None, "") else "Select a valid choice") in text(response)
+    assert not TrainingSession.objects.exists()
+
+
+def test_the_log_forms_pain_starts_empty_and_must_be_chosen(client, catalog, alice):
+    client.force_login(alice)
+    page = client.get("/log/band-hurdle-hold/").content.decode()
+    pain = re.search(r'<select name="pain".*?</select>', page, re.S).group(0)
+    assert re.search(r'<option value="" selected>Choose 0-10</option>', pain)
+    assert pain.count("selected") == 1
+    for sent in ({"pain": ""}, {}):
+        data = {k: v for k, v in log_form().items() if k != "pain"} | sent
+        response = client.post("/log/band-hurdle-hold/", data)
+        assert response.status_code == 200
+        assert "Choose how much it hurt, from 0 (no pain) to 10 (the worst)." in text(response)
+    assert not TrainingSession.objects.exists()
+
+
+def test_sessions_logged_before_pain_was_asked_keep_their_values(client, catalog, alice):
+    drill = Stage.objects.get(track__slug="hip-flexion-ladder", position=1).drill
+    session = log_session(alice, drill, date(2026, 3, 17), pain=0, sets=[{"reps": 8}])
+    client.force_login(alice)
+    page = client.get(f"/sessions/{session.pk}/edit/").content.decode()
+    pain = re.search(r'<select name="pain".*?</select>', page, re.S).group(0)
+    assert '<option value="0" selected>0</option>' in pain
+    assert 'value="" selected' not in pain
 
 
 def test_the_form_opens_with_the_prescribed_dose_then_last_times_numbers(client, catalog, alice):
@@ -298,7 +348,8 @@ def test_a_session_at_2330_local_counts_on_that_local_day(client, catalog, alice
     late = datetime(2026, 3, 22, 23, 30, tzinfo=BERLIN)
     with time_machine.travel(late, tick=False):
         client.force_login(alice)
-        client.post("/log/band-hurdle-hold/", {"token": str(uuid.uuid4()), "prescribed": "1"})
+        data = {"token": str(uuid.uuid4()), "prescribed": "1", "pain": "0"}
+        client.post("/log/band-hurdle-hold/", data)
     assert TrainingSession.objects.get().day == date(2026, 3, 22)
 
 
