@@ -82,6 +82,15 @@ class PrescribedForm(forms.Form):
     pain = pain_field()
 
 
+class RedFlagsForm(forms.Form):
+    """The box ticked once, before the first plan starts."""
+
+    red_flags = forms.BooleanField(
+        label="I have read when to stop and see someone",
+        error_messages={"required": "Tick “I have read when to stop and see someone” first."},
+    )
+
+
 class SetForm(RangesInFieldsMixin, forms.ModelForm):
     reps = forms.IntegerField(
         required=False,

@@ -17,7 +17,7 @@ from hipapp.pagecache import cached_page
 
 from . import history as hist
 from . import progression
-from .forms import HistoryFilterForm, PrescribedForm, SessionForm, SetFormSet
+from .forms import HistoryFilterForm, PrescribedForm, RedFlagsForm, SessionForm, SetFormSet
 from .models import FollowedTrack, StageChange, TrainingSession, WeeklyTotal, session_lines
 
 # Tracks suggested to someone new: control first, then the strength ladder.
@@ -59,8 +59,12 @@ def today(request):
     # With nothing followed, the catalog's tracks instead.
     followed = list(FollowedTrack.objects.for_user(user).current())
     if not followed:
-        tracks = Track.objects.with_stages()
-        context = {"title": "Today", "tracks": tracks, "suggested": SUGGESTED_TRACKS}
+        context = {
+            "title": "Today",
+            "tracks": Track.objects.with_stages(),
+            "suggested": SUGGESTED_TRACKS,
+            "red_flags_form": RedFlagsForm(),
+        }
         return render(request, "progress/onboarding.html", context)
     week_start = day - timedelta(days=day.weekday())
     sessions = progression.recent_sessions(user, day, followed, week_start)
@@ -94,15 +98,22 @@ def today(request):
 @require_POST
 @transaction.atomic
 def onboard(request):
-    slugs = request.POST.getlist("tracks")
-    tracks = list(Track.objects.filter(slug__in=slugs))
+    user = request.user
+    tracks = list(Track.objects.filter(slug__in=request.POST.getlist("tracks")))
+    red_flags = RedFlagsForm(request.POST)
+    read = user.red_flags_read_on is not None or red_flags.is_valid()
     if not tracks:
         messages.error(request, "Choose at least one track to start with.")
+    if not read:
+        messages.error(request, f"{red_flags.errors['red_flags'][0]} Nothing was started.")
+    if not tracks or not read:
         return redirect("today")
-    day = local_today(request.user)
+    day = local_today(user)
+    if user.red_flags_read_on is None:
+        user.read_red_flags(day)
     for track in tracks:
-        FollowedTrack.objects.start(request.user, track, day, "Started from the welcome page.")
-    request.user.data_changed()
+        FollowedTrack.objects.start(user, track, day, "Started from the welcome page.")
+    user.data_changed()
     messages.success(request, f"You are following {', '.join(t.name for t in tracks)}.")
     return redirect("today")
 
@@ -112,6 +123,13 @@ def onboard(request):
 @transaction.atomic
 def follow(request, track_slug):
     track = get_object_or_404(Track, slug=track_slug)
+    if request.user.red_flags_read_on is None:
+        messages.error(
+            request,
+            "Before your first plan starts, read when to stop and see someone, then tick the box "
+            "below.",
+        )
+        return redirect("progress:red_flags")
     day = local_today(request.user)
     if FollowedTrack.objects.start(request.user, track, day, "Started from the catalog."):
         request.user.data_changed()
@@ -119,6 +137,33 @@ def follow(request, track_slug):
     else:
         messages.error(request, f"{track.name} has no stages yet.")
     return redirect("today")
+
+
+@require_safe
+def red_flags(request):
+    """When to stop and see someone: for everyone, with the box to tick for those signed in
+    who have not yet."""
+    context = {
+        "title": "When to stop and see someone",
+        "description": "The signs that mean you should stop hip-flexor training and see a "
+        "doctor or physiotherapist.",
+        "form": RedFlagsForm(),
+    }
+    return render(request, "progress/red_flags.html", context)
+
+
+@login_required
+@require_POST
+def red_flags_read(request):
+    form = RedFlagsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["red_flags"][0])
+        return redirect("progress:red_flags")
+    if request.user.red_flags_read_on is None:
+        request.user.read_red_flags(local_today(request.user))
+        request.user.data_changed()
+    messages.success(request, "Thank you. You can follow tracks now.")
+    return redirect("catalog")
 
 
 def followed_or_404(request, track, for_update=False):

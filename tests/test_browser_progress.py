@@ -29,6 +29,7 @@ def test_three_weeks_of_logging_make_a_stage_ready_and_the_next_drill_follows(pa
         page.get_by_label("Password confirmation").fill(PASSWORD)
         page.get_by_role("button", name="Create account").click()
         page.get_by_label("Hip flexion ladder").uncheck()
+        page.get_by_label("I have read when to stop and see someone").check()
         page.get_by_role("button", name="Start my plan").click()
         expect(page.get_by_test_id("status")).to_have_text("Building")
 

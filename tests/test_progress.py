@@ -65,7 +65,7 @@ def test_a_new_person_is_offered_a_sensible_starting_set(client, catalog, alice)
     page = client.get("/today/").content.decode()
     assert 'value="psoas-control" id="track-psoas-control" checked' in page
     assert 'value="hip-flexion-ladder" id="track-hip-flexion-ladder" checked' in page
-    client.post("/start/", {"tracks": ["psoas-control", "hip-flexion-ladder"]})
+    client.post("/start/", {"tracks": ["psoas-control", "hip-flexion-ladder"], "red_flags": "on"})
     followed = FollowedTrack.objects.filter(user=alice).order_by("track__position")
     assert [(f.track.slug, f.stage.position, f.stage_started) for f in followed] == [
         ("hip-flexion-ladder", 1, date(2026, 3, 18)),
@@ -331,6 +331,7 @@ def test_stepping_back_after_pain_moves_down_a_stage(client, catalog, alice):
 
 
 def test_pause_resume_and_leave_a_track(client, catalog, alice):
+    alice.read_red_flags(date(2026, 3, 1))
     follow(alice, "psoas-control", date(2026, 3, 1))
     client.force_login(alice)
     client.post("/tracks/psoas-control/pause/")
@@ -380,6 +381,7 @@ def test_today_runs_a_fixed_number_of_queries_however_long_the_history(client, c
 
 
 def test_a_track_can_be_followed_from_the_catalog(client, catalog, alice):
+    alice.read_red_flags(date(2026, 3, 1))
     client.force_login(alice)
     assert "Follow Lumbopelvic control" in text(client.get("/drills/"))
     client.post("/tracks/lumbopelvic-control/follow/")

@@ -243,6 +243,7 @@ PUBLIC = {
     "favicon.ico",
     "drills/",
     "drills/<slug:slug>/",
+    "red-flags/",
     "accounts/signup/",
     "accounts/login/",
     "accounts/logout/",
