@@ -56,7 +56,7 @@ def settings(request):
 
 def export_data(user) -> dict:
     """Everything the person has given Hipapp, as plain values."""
-    from progress.models import FollowedTrack, StageChange, TrainingSession
+    from progress.models import CheckIn, FollowedTrack, StageChange, TrainingSession
 
     sessions = TrainingSession.objects.for_user(user).with_sets().order_by("day", "created_at")
     followed = FollowedTrack.objects.for_user(user).select_related("track", "stage__drill")
@@ -71,6 +71,7 @@ def export_data(user) -> dict:
             "time_zone": user.time_zone,
             "days_per_week": user.days_per_week,
             "joined": user.date_joined.isoformat(),
+            "red_flags_read_on": user.red_flags_read_on and user.red_flags_read_on.isoformat(),
         },
         "tracks": [
             {
@@ -106,6 +107,10 @@ def export_data(user) -> dict:
                 ],
             }
             for s in sessions
+        ],
+        "check_ins": [
+            {"day": day.isoformat(), "pain": pain, "stiffness": stiffness, "skipped": skipped}
+            for day, pain, stiffness, skipped in CheckIn.objects.for_user(user).rows()
         ],
     }
 
@@ -154,6 +159,11 @@ def export(request):
                      entry["side"], entry["load"], session["effort"], session["pain"],
                      session["note"]]
                 )  # fmt: skip
+        writer.writerow([])
+        writer.writerow(["morning", "pain", "stiffness", "skipped"])
+        for check_in in data["check_ins"]:
+            writer.writerow([check_in["day"], check_in["pain"], check_in["stiffness"],
+                             check_in["skipped"]])  # fmt: skip
     response["Content-Disposition"] = f'attachment; filename="hipapp-export-{stamp}.{kind}"'
     return response
 

@@ -5,7 +5,7 @@ from django import forms
 
 from exercises.models import Drill, Stage
 
-from .models import NOTE_MAX, REPS_MAX, SECONDS_MAX, SetEntry, TrainingSession
+from .models import NOTE_MAX, REPS_MAX, SECONDS_MAX, CheckIn, SetEntry, TrainingSession
 
 BACKDATE_DAYS = 365
 
@@ -79,6 +79,18 @@ class PrescribedForm(forms.Form):
     """'Log as prescribed': the drill's dose as it stands, with the pain the person chose."""
 
     token = forms.UUIDField(error_messages={"required": "That form was out of date."})
+    pain = pain_field()
+
+
+class CheckInForm(forms.Form):
+    """The morning after a training day: stiffness (the usual unless changed), then pain."""
+
+    stiffness = forms.ChoiceField(
+        choices=CheckIn.Stiffness.choices,
+        initial=CheckIn.Stiffness.SAME,
+        widget=forms.RadioSelect,
+        label="Stiffness, compared with usual",
+    )
     pain = pain_field()
 
 

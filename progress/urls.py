@@ -7,6 +7,7 @@ app_name = "progress"
 
 urlpatterns = [
     path("start/", views.onboard, name="onboard"),
+    path("today/check-in/", views.check_in, name="check_in"),
     path("red-flags/", views.red_flags, name="red_flags"),
     path("red-flags/read/", views.red_flags_read, name="red_flags_read"),
     path("log/<slug:drill>/", views.log, name="log"),

@@ -16,9 +16,23 @@ from exercises.views import catalog_context
 from hipapp.pagecache import cached_page
 
 from . import history as hist
-from . import progression
-from .forms import HistoryFilterForm, PrescribedForm, RedFlagsForm, SessionForm, SetFormSet
-from .models import FollowedTrack, StageChange, TrainingSession, WeeklyTotal, session_lines
+from . import pain, progression
+from .forms import (
+    CheckInForm,
+    HistoryFilterForm,
+    PrescribedForm,
+    RedFlagsForm,
+    SessionForm,
+    SetFormSet,
+)
+from .models import (
+    CheckIn,
+    FollowedTrack,
+    StageChange,
+    TrainingSession,
+    WeeklyTotal,
+    session_lines,
+)
 
 # Tracks suggested to someone new: control first, then the strength ladder.
 SUGGESTED_TRACKS = ["psoas-control", "hip-flexion-ladder"]
@@ -54,9 +68,9 @@ def catalog(request):
 def today(request):
     user = request.user
     day = local_today(user)
-    # Queries: followed tracks (1); the sessions the rule reads and this week's (1); the sets
-    # of each track's latest two sessions (1); on a rest day, the stand-alone drills (1).
-    # With nothing followed, the catalog's tracks instead.
+    # Queries: followed tracks (1); the sessions the rule reads, this week's and yesterday's
+    # (1); the morning check-ins (1); the sets of each track's latest two sessions (1); on a
+    # rest day, the stand-alone drills (1). With nothing followed, the catalog's tracks instead.
     followed = list(FollowedTrack.objects.for_user(user).current())
     if not followed:
         context = {
@@ -67,9 +81,17 @@ def today(request):
         }
         return render(request, "progress/onboarding.html", context)
     week_start = day - timedelta(days=day.weekday())
-    sessions = progression.recent_sessions(user, day, followed, week_start)
-    cards = progression.track_cards(user, day, followed, sessions)
+    yesterday = day - timedelta(days=1)
+    since = min(week_start, yesterday)
+    sessions = progression.recent_sessions(user, day, followed, since)
+    check_ins = progression.recent_check_ins(
+        user, day, progression.window_start(day, followed, since)
+    )
+    cards = progression.track_cards(user, day, followed, sessions, check_ins)
     done = [s for s in sessions if s.day == day]
+    this_morning = next((c for c in check_ins if c.day == day), None)
+    # The day after a training day, the morning check-in comes first (until answered or skipped).
+    ask_check_in = this_morning is None and any(s.day == yesterday for s in sessions)
     trained_days = len({s.day for s in sessions if week_start <= s.day < day})
     next_card = progression.next_up(cards, {s.drill_id for s in done})
     rest_day = not done and trained_days >= user.days_per_week
@@ -90,8 +112,33 @@ def today(request):
             "trained_days": trained_days,
             "off_day_drill": off_day_drill,
             "next_token": uuid.uuid4(),
+            "check_in_form": CheckInForm() if ask_check_in else None,
+            "alarm": progression.alarm(cards, done, this_morning),
         },
     )
+
+
+@login_required
+@require_POST
+def check_in(request):
+    """The morning check-in: one tap on a pain value answers (with the stiffness chosen, 'same
+    as usual' unless changed), one tap skips it for the day."""
+    user, day = request.user, local_today(request.user)
+    if "skip" in request.POST:
+        CheckIn.objects.skip(user, day)
+        messages.info(request, "Skipped for this morning.")
+        return redirect("today")
+    form = CheckInForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect("today")
+    answer = CheckIn.objects.record(user, day, **form.cleaned_data)
+    messages.success(
+        request,
+        f"Thank you: {answer.pain}/10 this morning, {answer.get_stiffness_display().lower()}.",
+    )
+    return redirect("today")
 
 
 @login_required
@@ -334,9 +381,10 @@ SESSIONS_PER_PAGE = 20
 def history(request):
     user, query = request.user, request.GET
     day = local_today(user)
-    # Queries: followed tracks (1), their stage changes (1), the current stages' sessions and
-    # the latest sets (2), a year of daily session counts (1), drills logged for the filter
-    # (1), and the page of sessions: count, rows, their sets (3). None grows with the years.
+    # Queries: followed tracks (1), their stage changes (1), the current stages' sessions,
+    # mornings and latest sets (3), a year of daily session counts (1), pain by week (1),
+    # drills logged for the filter (1), and the page of sessions: count, rows, their sets (3).
+    # None grows with the years.
     followed = list(FollowedTrack.objects.for_user(user).with_totals())
     changes = {}
     for change in StageChange.objects.filter(followed__user=user).select_related("to_stage__drill"):
@@ -351,6 +399,7 @@ def history(request):
     counts = mine.daily_counts(hist.heat_start(day), day)
     heat = hist.heat_map(counts, day)
     adherence = hist.adherence(set(counts), day, user.days_per_week)
+    pain_weeks = pain.by_week(user, day)
 
     drills = list(mine.drills_logged())
     tracks = [f.track for f in followed]
@@ -370,6 +419,7 @@ def history(request):
             "timelines": timelines,
             "heat": heat,
             "adherence": adherence,
+            "pain_weeks": pain_weeks,
             "drills": drills,
             "filters": filters,
             "page": listing,

@@ -146,6 +146,7 @@ def query_name(sql: str) -> str | None:
     database cache and on Redis."""
     if sql.startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")):
         return None
+    sql = sql.lstrip("(")  # PostgreSQL's UNION puts each part in brackets
     found = re.search(r'\b(?:FROM|INTO|UPDATE)\s+"?(\w+)"?', sql)
     table = found.group(1) if found else "?"
     if table == settings.CACHES["default"].get("LOCATION"):

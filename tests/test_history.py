@@ -364,8 +364,10 @@ def test_history_pages_run_the_same_queries_for_a_week_as_for_three_years(
         "select progress_followedtrack",  # with their tracks, stages and drills
         "select progress_stagechange",
         "select progress_trainingsession",  # what the rule reads
+        "select progress_checkin",  # the mornings it reads
         "select progress_setentry",  # the sets of each track's latest two sessions
         "select progress_trainingsession",  # a year of daily counts
+        "select progress_weeklytotal",  # pain by week, during training and (UNION) mornings
         "select exercises_drill",  # the drills logged, for the filter
         "select progress_trainingsession",  # the page of sessions: how many in all
         "select progress_trainingsession",  # the page's rows

@@ -357,7 +357,8 @@ def test_a_session_at_2330_local_counts_on_that_local_day(client, catalog, alice
 SIGNED_IN = ["select accounts_usersession", "select accounts_user"]
 TODAY_BUILT = SIGNED_IN + [
     "select progress_followedtrack",  # with their tracks, stages and drills
-    "select progress_trainingsession",  # what the rule reads, and this week's
+    "select progress_trainingsession",  # what the rule reads, this week's and yesterday's
+    "select progress_checkin",  # the mornings the rule reads, and whether to ask this one
     "select progress_setentry",  # the sets of each track's latest two sessions
 ]
 
@@ -376,6 +377,40 @@ def test_today_runs_a_fixed_number_of_queries_however_long_the_history(client, c
     for n in range(7, 70):  # ten weeks of history
         for f in followed:
             hit_target(alice, f, date(2026, 1, 5) + timedelta(days=n))
+    alice.data_changed()
+    assert [queries(client, "/today/"), queries(client, "/today/")] == [TODAY_BUILT, SIGNED_IN]
+
+
+def test_today_with_the_morning_check_in_runs_a_fixed_number_of_queries(client, catalog, alice):
+    from progress.models import CheckIn
+
+    followed = [
+        follow(alice, slug, date(2026, 1, 5)) for slug in ("psoas-control", "hip-flexion-ladder")
+    ]
+
+    def train(days):  # each day trained, and its next morning answered (skipped on Sundays)
+        for day in days:
+            for f in followed:
+                hit_target(alice, f, day)
+            after = day + timedelta(days=1)
+            if after < date(2026, 3, 18):
+                if after.weekday() == 6:
+                    CheckIn.objects.skip(alice, after)
+                else:
+                    CheckIn.objects.record(alice, after, pain=2, stiffness="same")
+
+    yesterday = date(2026, 3, 17)
+    train([yesterday - timedelta(days=n) for n in range(7)])  # a week of history
+    catalog_changed()
+    client.force_login(alice)
+    assert "How does it feel this morning?" in text(client.get("/today/"))
+    alice.data_changed()
+    assert [queries(client, "/today/"), queries(client, "/today/")] == [TODAY_BUILT, SIGNED_IN]
+    train([yesterday - timedelta(days=n) for n in range(7, 70)])  # ten weeks of history
+    alice.data_changed()
+    assert [queries(client, "/today/"), queries(client, "/today/")] == [TODAY_BUILT, SIGNED_IN]
+    client.post("/today/check-in/", {"stiffness": "better", "pain": "1"})  # answered
+    assert "How does it feel this morning?" not in text(client.get("/today/"))
     alice.data_changed()
     assert [queries(client, "/today/"), queries(client, "/today/")] == [TODAY_BUILT, SIGNED_IN]
 
@@ -437,6 +472,7 @@ def test_a_catalog_file_dropping_a_stage_people_are_on_is_refused_clearly(catalo
                 "select progress_stagechange",
                 "select progress_trainingsession",
                 "select progress_setentry",
+                "select progress_checkin",
             ],
         ),
     ],
