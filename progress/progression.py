@@ -134,16 +134,25 @@ def track_cards(user, today: date, followed=None, sessions=None, check_ins=None)
     return cards
 
 
-def next_up(cards: list[TrackCard], done_drill_ids: set[int]) -> TrackCard | None:
-    """The one drill to do next: an active track's current drill not yet done today."""
-    waiting = [
-        card
-        for card in cards
-        if card.followed.state == FollowedTrack.State.ACTIVE
-        and card.stage.drill_id not in done_drill_ids
+def waiting(followed, done_drill_ids: set[int]) -> list[FollowedTrack]:
+    """Today's drills still to do, in order (mobility before control before strength, then by
+    track): each active track's current drill not done today, once even if two tracks share it."""
+    active = [
+        f
+        for f in followed
+        if f.state == FollowedTrack.State.ACTIVE and f.stage.drill_id not in done_drill_ids
     ]
-    waiting.sort(key=lambda c: (KIND_ORDER.get(c.stage.drill.kind, 9), c.followed.track.position))
-    return waiting[0] if waiting else None
+    active.sort(key=lambda f: (KIND_ORDER.get(f.stage.drill.kind, 9), f.track.position))
+    drills = {}
+    for f in active:
+        drills.setdefault(f.stage.drill_id, f)
+    return list(drills.values())
+
+
+def next_up(cards: list[TrackCard], done_drill_ids: set[int]) -> TrackCard | None:
+    """The one drill to do next: the first of today's drills still to do (waiting)."""
+    first = waiting([card.followed for card in cards], done_drill_ids)[:1]
+    return next((card for card in cards if card.followed in first), None)
 
 
 @dataclass

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Max, Q, Sum
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -16,7 +17,7 @@ from exercises.views import catalog_context
 from hipapp.pagecache import cached_page
 
 from . import history as hist
-from . import pain, progression
+from . import pain, progression, rules
 from .forms import (
     CheckInForm,
     HistoryFilterForm,
@@ -116,6 +117,79 @@ def today(request):
             "alarm": progression.alarm(cards, done, this_morning),
         },
     )
+
+
+@login_required
+@require_safe
+@cached_page()
+def player(request):
+    """The session player: today's drills one at a time, counted by static/js/player.js.
+    Without JavaScript, the same drills as a list, each with its log form a tap away.
+    Queries: followed tracks (1), the drills done today (1)."""
+    user = request.user
+    day = local_today(user)
+    followed = list(FollowedTrack.objects.for_user(user).current())
+    done = set(
+        TrainingSession.objects.for_user(user).filter(day=day).values_list("drill_id", flat=True)
+    )
+    # A token for each drill, kept with the cached page: a drill sent twice is saved once.
+    steps = [(f, uuid.uuid4()) for f in progression.waiting(followed, done)]
+    return render(
+        request,
+        "progress/player.html",
+        {
+            "title": "Today's session",
+            "description": "Today's drills one at a time: the phone counts, you move.",
+            "today": day,
+            "steps": steps,
+            "alarm_pain": rules.SEE_SOMEONE_PAIN,
+        },
+    )
+
+
+@login_required
+@require_POST
+def player_save(request, drill):
+    """Save one drill from the player as a session, from the fields the log form posts
+    (SessionForm and SetFormSet), answered in JSON.
+
+    The client may send it again until it hears back (the offline queue will): a token already
+    saved saves nothing new and answers 200 with created false; a new session answers 201.
+    Bad input answers 400 with a message and the fields' errors, and saves nothing.
+    """
+    drill = get_object_or_404(Drill, slug=drill)
+    user = request.user
+    token = parse_token(request.POST.get("token"))
+    existing = token and TrainingSession.objects.filter(user=user, token=token).first()
+    if existing:
+        return JsonResponse(saved_answer(existing, drill, created=False))
+    form = SessionForm(request.POST, today=local_today(user))
+    formset = SetFormSet(request.POST, drill=drill, instance=TrainingSession())
+    if not (form.is_valid() and formset.is_valid()):
+        errors = {name: list(messages) for name, messages in form.errors.items()}
+        for n, set_form in enumerate(formset.forms):
+            errors |= {f"sets-{n}-{name}": list(m) for name, m in set_form.errors.items()}
+        if formset.non_form_errors():
+            errors["sets"] = list(formset.non_form_errors())
+        message = next(iter(errors.values()))[0]
+        return JsonResponse({"saved": False, "message": message, "errors": errors}, status=400)
+    session, created = TrainingSession.objects.record(
+        user, drill, sets=formset.set_values(), **form.cleaned_data
+    )
+    return JsonResponse(saved_answer(session, drill, created), status=201 if created else 200)
+
+
+def saved_answer(session, drill, created) -> dict:
+    when = f"{session.day:%A, %b} {session.day.day}"
+    return {
+        "saved": True,
+        "created": created,
+        "session": session.pk,
+        "day": session.day.isoformat(),
+        "message": f"{drill.name} is saved for {when}."
+        if created
+        else f"{drill.name} was already saved for {when}.",
+    }
 
 
 @login_required
