@@ -4,6 +4,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.core.validators import slug_re
 from django.db import transaction
 from django.db.models import Max, Q, Sum
 from django.http import JsonResponse
@@ -220,7 +221,8 @@ def check_in(request):
 @transaction.atomic
 def onboard(request):
     user = request.user
-    tracks = list(Track.objects.filter(slug__in=request.POST.getlist("tracks")))
+    slugs = [slug for slug in request.POST.getlist("tracks") if slug_re.fullmatch(slug)]
+    tracks = list(Track.objects.filter(slug__in=slugs))
     red_flags = RedFlagsForm(request.POST)
     read = user.red_flags_read_on is not None or red_flags.is_valid()
     if not tracks:
