@@ -28,6 +28,7 @@ class UserAdmin(BaseUserAdmin):
             {"fields": ["weekdays", "remind_at", "remind_by", "checkin_reminder"]},
         ),
         ("Permissions", {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
-        ("Dates", {"fields": ["last_login", "date_joined"]}),
+        ("Dates", {"fields": ["last_login", "date_joined", "red_flags_read_on"]}),
     ]
+    readonly_fields = ["red_flags_read_on"]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]

@@ -146,6 +146,13 @@ class User(AbstractUser):
     # Bumped by every change to what the person logged, followed or set; cached pages built
     # before it are not shown again (hipapp/pagecache.py).
     revision = models.PositiveIntegerField(default=0, editable=False)
+    red_flags_read_on = models.DateField(
+        "read when to stop and see someone on",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The local day the person confirmed reading it, before their first plan.",
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -192,6 +199,11 @@ class User(AbstractUser):
         if update_fields is not None and "weekdays" in update_fields:
             kwargs["update_fields"] = {*update_fields, "days_per_week"}
         super().save(*args, **kwargs)
+
+    def read_red_flags(self, day):
+        """The person confirmed reading when to stop and see someone, on that local day."""
+        self.red_flags_read_on = day
+        User.objects.filter(pk=self.pk).update(red_flags_read_on=day)
 
     def data_changed(self):
         """Something the person's pages show has changed: pages cached before are stale."""

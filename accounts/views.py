@@ -73,6 +73,7 @@ def export_data(user) -> dict:
             "time_zone": user.time_zone,
             "days_per_week": user.days_per_week,
             "joined": user.date_joined.isoformat(),
+            "red_flags_read_on": user.red_flags_read_on and user.red_flags_read_on.isoformat(),
         },
     } | training_data(user)
 
@@ -121,6 +122,11 @@ def export(request):
                      entry["side"], entry["load"], session["effort"], session["pain"],
                      session["note"]]
                 )  # fmt: skip
+        writer.writerow([])
+        writer.writerow(["morning", "pain", "stiffness", "skipped"])
+        for check_in in data["check_ins"]:
+            writer.writerow([check_in["day"], check_in["pain"], check_in["stiffness"],
+                             check_in["skipped"]])  # fmt: skip
     response["Content-Disposition"] = f'attachment; filename="hipapp-export-{stamp}.{kind}"'
     return response
 

@@ -147,6 +147,8 @@ def writer(client, drills, index, deadline, drain_deadline):
             time.sleep(BACKOFF)
             continue
         form = form_fields(page.text, "log-form")
+        # Pain starts empty and must be chosen: answer it as a person would.
+        form = [(name, value or "1") if name == "pain" else (name, value) for name, value in form]
         token = dict(form).get("token")
         total = next((int(v) for k, v in form if k.endswith("-TOTAL_FORMS")), None)
         if not token or not total:

@@ -42,7 +42,7 @@ class DrillAdmin(CatalogAdmin):
         ),
         ("How to do it", {"fields": ["steps", "cues", "mistakes", "safety"]}),
         (
-            "Prescribed dose",
+            "Dose",
             {
                 "fields": [
                     "sets",
@@ -51,6 +51,7 @@ class DrillAdmin(CatalogAdmin):
                     "seconds",
                     "per_side",
                     "rest_seconds",
+                    "starting_dose",
                     "dose_note",
                 ]
             },

@@ -22,7 +22,8 @@ CATALOG_PATH = Path(settings.BASE_DIR) / "fixtures" / "catalog.json"
 DRILL_FIELDS = [
     "slug", "name", "kind", "summary", "trains", "description", "equipment",
     "steps", "cues", "mistakes", "safety",
-    "sets", "measure", "reps", "seconds", "per_side", "rest_seconds", "dose_note", "notes",
+    "sets", "measure", "reps", "seconds", "per_side", "rest_seconds", "starting_dose",
+    "dose_note", "notes",
 ]  # fmt: skip
 LINE_FIELDS = {"steps", "cues", "mistakes", "safety"}
 TRACK_FIELDS = ["slug", "name", "summary", "description", "notes"]

@@ -83,6 +83,12 @@ class Drill(models.Model):
     )
     per_side = models.BooleanField("one side at a time", default=False)
     rest_seconds = models.PositiveSmallIntegerField(default=60)
+    starting_dose = models.BooleanField(
+        "the dose is a starting point",
+        default=False,
+        help_text="Tick when no source gives this dose: people see it as a starting point to "
+        "adjust, not as a prescription.",
+    )
     dose_note = models.CharField(max_length=300, blank=True)
     notes = models.TextField(blank=True)
 
@@ -135,6 +141,11 @@ class Drill(models.Model):
     @property
     def dose(self):
         return describe_dose(self.sets, self.reps, self.seconds, self.per_side)
+
+    @property
+    def dose_label(self):
+        """How the pages name the dose: a starting point when no source gives it."""
+        return "Starting point" if self.starting_dose else "Prescribed"
 
 
 def describe_dose(sets, reps, seconds, per_side) -> str:

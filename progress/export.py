@@ -1,10 +1,11 @@
 """The training part of a person's data export (accounts.views.export), as plain values."""
 
-from .models import FollowedTrack, StageChange, TrainingSession
+from .models import CheckIn, FollowedTrack, StageChange, TrainingSession
 
 
 def training_data(user) -> dict:
-    """Tracks followed, stage changes and every session with its sets. Four queries."""
+    """Tracks followed, stage changes, every session with its sets, and the morning check-ins.
+    Five queries."""
     sessions = TrainingSession.objects.for_user(user).with_sets().order_by("day", "created_at")
     followed = FollowedTrack.objects.for_user(user).select_related("track", "stage__drill")
     changes = StageChange.objects.filter(followed__user=user).select_related(
@@ -45,5 +46,9 @@ def training_data(user) -> dict:
                 ],
             }
             for s in sessions
+        ],
+        "check_ins": [
+            {"day": day.isoformat(), "pain": pain, "stiffness": stiffness, "skipped": skipped}
+            for day, pain, stiffness, skipped in CheckIn.objects.for_user(user).rows()
         ],
     }

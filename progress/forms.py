@@ -5,7 +5,7 @@ from django import forms
 
 from exercises.models import Drill, Stage
 
-from .models import NOTE_MAX, REPS_MAX, SECONDS_MAX, SetEntry, TrainingSession
+from .models import NOTE_MAX, REPS_MAX, SECONDS_MAX, CheckIn, SetEntry, TrainingSession
 
 BACKDATE_DAYS = 365
 
@@ -20,23 +20,38 @@ class RangesInFieldsMixin:
         pass
 
 
+PAIN_SCALE = range(0, 11)
+PAIN_REQUIRED = "Choose how much it hurt, from 0 (no pain) to 10 (the worst). Nothing was saved."
+
+
+def pain_field(**kwargs) -> forms.TypedChoiceField:
+    """Pain 0-10 with no default: a person must choose it, never have it assumed."""
+    return forms.TypedChoiceField(
+        coerce=int,
+        empty_value=None,
+        choices=[("", "Choose 0-10")] + [(n, f"{n}") for n in PAIN_SCALE],
+        error_messages={"required": PAIN_REQUIRED},
+        **kwargs,
+    )
+
+
 class SessionForm(RangesInFieldsMixin, forms.ModelForm):
     token = forms.UUIDField(widget=forms.HiddenInput)
     effort = forms.TypedChoiceField(
         coerce=int,
         choices=[(n, f"{n}") for n in range(1, 11)],
+        label="Effort (1-10)",
         help_text="1 is very easy, 10 is all-out.",
     )
-    pain = forms.TypedChoiceField(
-        coerce=int,
-        choices=[(n, f"{n}") for n in range(0, 11)],
+    pain = pain_field(
+        label="Pain (0-10)",
         help_text="0 is none, 10 is the worst. At 4 or more, Hipapp holds your progress.",
     )
 
     class Meta:
         model = TrainingSession
         fields = ["day", "effort", "pain", "note"]
-        labels = {"day": "Date", "pain": "Pain (0-10)", "effort": "Effort (1-10)"}
+        labels = {"day": "Date"}
         widgets = {
             "day": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "note": forms.Textarea(attrs={"rows": 2, "maxlength": NOTE_MAX}),
@@ -58,6 +73,34 @@ class SessionForm(RangesInFieldsMixin, forms.ModelForm):
         if day < self.today - timedelta(days=BACKDATE_DAYS):
             raise forms.ValidationError("You can log sessions from the last year only.")
         return day
+
+
+class PrescribedForm(forms.Form):
+    """'Log as prescribed': the drill's dose as it stands, with the pain the person chose."""
+
+    token = forms.UUIDField(error_messages={"required": "That form was out of date."})
+    pain = pain_field()
+
+
+class CheckInForm(forms.Form):
+    """The morning after a training day: stiffness (the usual unless changed), then pain."""
+
+    stiffness = forms.ChoiceField(
+        choices=CheckIn.Stiffness.choices,
+        initial=CheckIn.Stiffness.SAME,
+        widget=forms.RadioSelect,
+        label="Stiffness, compared with usual",
+    )
+    pain = pain_field()
+
+
+class RedFlagsForm(forms.Form):
+    """The box ticked once, before the first plan starts."""
+
+    red_flags = forms.BooleanField(
+        label="I have read when to stop and see someone",
+        error_messages={"required": "Tick “I have read when to stop and see someone” first."},
+    )
 
 
 class SetForm(RangesInFieldsMixin, forms.ModelForm):

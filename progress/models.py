@@ -354,6 +354,83 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+class CheckInQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(user=user)
+
+    def rows(self):
+        """Plain rows, oldest first: (day, pain, stiffness, skipped)."""
+        return self.order_by("day").values_list("day", "pain", "stiffness", "skipped", named=True)
+
+    def record(self, user, day, *, pain, stiffness):
+        """Keep the morning's answer, one a day (an answer sent again replaces the first, or
+        the skip). The person's pages are stale."""
+        check_in, _ = self.update_or_create(
+            user=user,
+            day=day,
+            defaults={
+                "week": week_start(day),
+                "pain": pain,
+                "stiffness": stiffness,
+                "skipped": False,
+            },
+        )
+        user.data_changed()
+        return check_in
+
+    def skip(self, user, day):
+        """Not asked again that day; an answer already given stays."""
+        _, created = self.get_or_create(
+            user=user, day=day, defaults={"week": week_start(day), "skipped": True}
+        )
+        if created:
+            user.data_changed()
+
+
+class CheckIn(models.Model):
+    """How the hip felt on waking the day after a training day, or that the person skipped
+    the question that morning."""
+
+    class Stiffness(models.TextChoices):
+        BETTER = "better", "Better than usual"
+        SAME = "same", "Same as usual"
+        WORSE = "worse", "Worse than usual"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(help_text="The local day of the morning.")
+    week = models.DateField(
+        help_text="The Monday of that day: mornings are summed by week without date functions."
+    )
+    pain = models.PositiveSmallIntegerField(null=True, blank=True, help_text="0 to 10.")
+    stiffness = models.CharField(max_length=6, choices=Stiffness.choices, blank=True)
+    skipped = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CheckInQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-day"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="check_in_once_a_day"),
+            models.CheckConstraint(
+                condition=Q(skipped=True, pain__isnull=True, stiffness="")
+                | Q(
+                    skipped=False,
+                    pain__isnull=False,
+                    pain__lte=10,
+                    stiffness__in=["better", "same", "worse"],
+                ),
+                name="check_in_answered_or_skipped",
+            ),
+            models.CheckConstraint(
+                condition=Q(week__lte=models.F("day")), name="check_in_week_not_after_its_day"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} on the morning of {self.day}"
+
+
 def sum_weeks(days) -> dict[tuple, dict]:
     """Rows of (drill id, day, longest hold, reps, sessions, highest pain), one a day, summed
     by (drill id, Monday, first of the month): the fields of WeeklyTotal."""

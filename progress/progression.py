@@ -1,15 +1,15 @@
 """Bridges the models and the pure rule in rules.py: plain values in, verdicts out."""
 
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from django.db.models import Q
 
 from exercises.models import Drill, Stage
 
 from . import rules
-from .models import FollowedTrack, SetEntry, TrainingSession
+from .models import CheckIn, FollowedTrack, SetEntry, TrainingSession
 
 # Warm-up mobility before control before strength.
 KIND_ORDER = {
@@ -46,10 +46,15 @@ class TrackCard:
         return self.followed.stage
 
 
+def window_start(today: date, followed, also_from: date) -> date:
+    """The first day the rule reads for any of the followed tracks, or also_from if earlier."""
+    return min([rules.lookback_start(f.stage_started, today) for f in followed] + [also_from])
+
+
 def recent_sessions(user, today: date, followed, also_from: date) -> list:
     """One query, as plain rows (TrainingSessionQuerySet.rows): the sessions the rule reads for
     the followed tracks, and every session from also_from on."""
-    since = min([rules.lookback_start(f.stage_started, today) for f in followed] + [also_from])
+    since = window_start(today, followed, also_from)
     drills = {f.stage.drill_id for f in followed}
     return list(
         TrainingSession.objects.for_user(user)
@@ -58,12 +63,36 @@ def recent_sessions(user, today: date, followed, also_from: date) -> list:
     )
 
 
-def track_cards(user, today: date, followed=None, sessions=None) -> list[TrackCard]:
+# A morning is compared with the one before it (rules._morning_verdict): the check-ins are read
+# from this long before the rule's first day, so the first morning it reads has one to compare.
+MORNINGS_BEFORE = timedelta(weeks=1)
+
+
+def recent_check_ins(user, today: date, since: date) -> list:
+    """One query, as plain rows (CheckInQuerySet.rows): the mornings the rule reads, answered
+    or skipped, from a week before since to today."""
+    return list(
+        CheckIn.objects.for_user(user)
+        .filter(day__gte=since - MORNINGS_BEFORE, day__lte=today)
+        .rows()
+    )
+
+
+def mornings(check_ins) -> list[rules.MorningLog]:
+    """The answered check-ins, as the rule reads them."""
+    return [
+        rules.MorningLog(row.day, row.pain, rules.Stiffness(row.stiffness))
+        for row in check_ins
+        if not row.skipped
+    ]
+
+
+def track_cards(user, today: date, followed=None, sessions=None, check_ins=None) -> list[TrackCard]:
     """A card for each followed track, with the rule's verdict.
 
-    Two queries besides the followed tracks, as plain values: the sessions the rule reads
-    (recent_sessions, unless the caller has them), and the sets of each track's latest two
-    sessions, the only sets it reads.
+    Three queries besides the followed tracks, as plain values: the sessions the rule reads
+    (recent_sessions) and the morning check-ins (recent_check_ins), unless the caller has them,
+    and the sets of each track's latest two sessions, the only sets it reads.
     """
     if followed is None:
         followed = FollowedTrack.objects.for_user(user).following().joined()
@@ -71,6 +100,9 @@ def track_cards(user, today: date, followed=None, sessions=None) -> list[TrackCa
         return []
     if sessions is None:
         sessions = recent_sessions(user, today, followed, today)
+    if check_ins is None:
+        check_ins = recent_check_ins(user, today, window_start(today, followed, today))
+    read_mornings = mornings(check_ins)
     by_drill = defaultdict(list)
     for row in sessions:
         by_drill[row.drill_id].append(row)
@@ -97,7 +129,7 @@ def track_cards(user, today: date, followed=None, sessions=None) -> list[TrackCa
             for row in on_stage[f.pk]
         ]
         spec = stage_spec(f.stage, f.stage_total)
-        verdict = rules.evaluate(spec, f.stage_started, logs, today)
+        verdict = rules.evaluate(spec, f.stage_started, logs, today, read_mornings)
         cards.append(TrackCard(f, verdict, logs[-1] if logs else None))
     return cards
 
@@ -109,10 +141,44 @@ def training_order(followed: list[FollowedTrack]) -> list[FollowedTrack]:
     return sorted(active, key=lambda f: (KIND_ORDER.get(f.stage.drill.kind, 9), f.track.position))
 
 
+def waiting(followed, done_drill_ids: set[int]) -> list[FollowedTrack]:
+    """Today's drills still to do, in training order: each active track's current drill not
+    done today, once even if two tracks share it."""
+    drills = {}
+    for f in training_order(followed):
+        if f.stage.drill_id not in done_drill_ids:
+            drills.setdefault(f.stage.drill_id, f)
+    return list(drills.values())
+
+
 def next_up(cards: list[TrackCard], done_drill_ids: set[int]) -> TrackCard | None:
-    """The one drill to do next: an active track's current drill not yet done today."""
-    by_followed = {card.followed.pk: card for card in cards}
-    for followed in training_order([card.followed for card in cards]):
-        if followed.stage.drill_id not in done_drill_ids:
-            return by_followed[followed.pk]
-    return None
+    """The one drill to do next: the first of today's drills still to do (waiting)."""
+    first = waiting([card.followed for card in cards], done_drill_ids)[:1]
+    return next((card for card in cards if card.followed in first), None)
+
+
+@dataclass
+class Alarm:
+    """Pain high enough today to show when to stop and see someone."""
+
+    pain: int
+    when: str  # "this morning", "during Back flattening"
+    cards: list[TrackCard] = field(default_factory=list)  # the tracks to suggest pausing
+
+
+def alarm(cards: list[TrackCard], done, check_in) -> Alarm | None:
+    """Pain of rules.SEE_SOMEONE_PAIN or more in this morning's check-in (suggest pausing every
+    active track) or in a drill done today (the tracks of those drills)."""
+    active = [c for c in cards if c.followed.state == FollowedTrack.State.ACTIVE]
+    if check_in is not None and (check_in.pain or 0) >= rules.SEE_SOMEONE_PAIN:
+        return Alarm(check_in.pain, "this morning", active)
+    sore = [s for s in done if s.pain >= rules.SEE_SOMEONE_PAIN]
+    if not sore:
+        return None
+    worst = max(sore, key=lambda s: s.pain)
+    drills = {s.drill_id for s in sore}
+    return Alarm(
+        worst.pain,
+        f"during {worst.drill_name}",
+        [c for c in active if c.stage.drill_id in drills],
+    )

@@ -7,6 +7,11 @@ Weeks are counted from the day the stage was started: week k is the seven days
 [started + 7k, started + 7k + 6]. A week counts when it holds at least `sessions_per_week`
 training days (distinct days with a session). Counted weeks, not calendar weeks, decide.
 
+Morning check-ins close the pain loop: pain during training is acceptable up to 5/10 if it has
+settled by the next morning and does not creep up. A morning above 5/10, or one at least 2 points
+above the morning before the latest training, holds the stage; two such mornings running step
+back; and a stage is not ready while the latest morning says the hip is stiffer than usual.
+
 The rule reads the latest LOOKBACK_WEEKS weeks of a stage only: that is far more than any stage
 asks for, so the verdict is the same for anyone moving up the ladder, and the cost of a verdict
 does not grow with years spent maintaining the last stage. After a break longer than that, the
@@ -23,6 +28,9 @@ from enum import StrEnum
 MAX_COMFORTABLE_PAIN = 3  # pain at or below this lets someone advance
 MAX_HOLD_PAIN = 5  # pain 4-5 holds; above this steps back
 LOOKBACK_WEEKS = 12  # the weeks of a stage the rule reads, up to and including the current one
+MAX_MORNING_PAIN = 5  # morning pain above this holds
+MORNING_RISE = 2  # morning pain this much above the morning before training holds
+SEE_SOMEONE_PAIN = 7  # pain at or above this, in a drill or a morning: show when to stop
 
 
 class Side(StrEnum):
@@ -45,6 +53,21 @@ class SessionLog:
     # The rule reads sets of the latest two sessions only (did they hit the target?); older
     # sessions count by their day and pain, so a caller may leave their sets out.
     sets: tuple[SetLog, ...]
+
+
+class Stiffness(StrEnum):
+    BETTER = "better"
+    SAME = "same"
+    WORSE = "worse"
+
+
+@dataclass(frozen=True)
+class MorningLog:
+    """A morning check-in: how the hip felt on waking, the day after training."""
+
+    day: date  # the local calendar day
+    pain: int  # 0-10
+    stiffness: Stiffness = Stiffness.SAME
 
 
 @dataclass(frozen=True)
@@ -222,23 +245,27 @@ def _weeks_done(counted: int, minimum: int) -> str:
     return f"{counted} of {_plural(minimum, 'week')} done"
 
 
+SEE_SOMEONE = "If the pain persists, see a physiotherapist or doctor."
+
+
+def _step_back_advice(stage: StageSpec) -> str:
+    if stage.has_previous:
+        return f"go back to the previous stage (stage {stage.position - 1}) for now"
+    return "use a smaller range or a lighter dose for now"
+
+
 def _pain_verdict(stage: StageSpec, window: list[SessionLog]) -> tuple[Status, str] | None:
     if not window:
         return None
     latest = window[-1]
     previous = window[-2] if len(window) >= 2 else None
     two_in_a_row = previous is not None and min(latest.pain, previous.pain) > MAX_COMFORTABLE_PAIN
-    see_someone = "If the pain persists, see a physiotherapist or doctor."
     if latest.pain > MAX_HOLD_PAIN or two_in_a_row:
         if two_in_a_row and previous is not None:
             pain = f"Pain was {previous.pain}/10 and {latest.pain}/10 in your last two sessions"
         else:
             pain = f"Pain was {latest.pain}/10 in your latest session"
-        if stage.has_previous:
-            advice = f"go back to the previous stage (stage {stage.position - 1}) for now"
-        else:
-            advice = "use a smaller range or a lighter dose for now"
-        return Status.STEP_BACK, f"{pain}: {advice}. {see_someone}"
+        return Status.STEP_BACK, f"{pain}: {_step_back_advice(stage)}. {SEE_SOMEONE}"
     if latest.pain > MAX_COMFORTABLE_PAIN:
         return Status.HOLD, (
             f"Pain was {latest.pain}/10 in your latest session: stay on this stage and don't "
@@ -248,13 +275,80 @@ def _pain_verdict(stage: StageSpec, window: list[SessionLog]) -> tuple[Status, s
     return None
 
 
+def _morning(day: date, today: date) -> str:
+    """'this morning', 'yesterday morning', 'on the morning of Monday, March 16'."""
+    if day == today:
+        return "this morning"
+    if day == today - timedelta(days=1):
+        return "yesterday morning"
+    return f"on the morning of {day:%A, %B} {day.day}"
+
+
+def _sore_morning(morning: MorningLog, before: MorningLog | None, today: date) -> str | None:
+    """Why this morning holds a stage, in words; None when it does not."""
+    if morning.pain > MAX_MORNING_PAIN:
+        return f"Your hip was {morning.pain}/10 {_morning(morning.day, today)}"
+    if before is not None and morning.pain - before.pain >= MORNING_RISE:
+        return (
+            f"Your hip was {morning.pain}/10 {_morning(morning.day, today)}, up from "
+            f"{before.pain}/10 {_morning(before.day, today)}"
+        )
+    return None
+
+
+def _morning_verdict(
+    stage: StageSpec, mornings: Sequence[MorningLog], first: date, today: date
+) -> tuple[Status, str] | None:
+    """Hold on a sore latest morning, step back on two sore mornings running.
+
+    A morning is compared with the one before it: check-ins come the day after a training day,
+    so the one before is the last morning before that training. Mornings before `first` serve
+    only as that comparison.
+    """
+    known = sorted((m for m in mornings if m.day <= today), key=lambda m: m.day)
+    before = dict(zip((m.day for m in known[1:]), known, strict=False))
+    in_window = [m for m in known if m.day >= first]
+    if not in_window:
+        return None
+    latest = in_window[-1]
+    sore = _sore_morning(latest, before.get(latest.day), today)
+    if sore is None:
+        return None
+    if len(in_window) >= 2:
+        previous = in_window[-2]
+        if _sore_morning(previous, before.get(previous.day), today) is not None:
+            return Status.STEP_BACK, (
+                f"Your hip was worse after training two mornings running ({previous.pain}/10 "
+                f"{_morning(previous.day, today)}, {latest.pain}/10 {_morning(latest.day, today)})"
+                f": {_step_back_advice(stage)}. {SEE_SOMEONE}"
+            )
+    return Status.HOLD, (
+        f"{sore}: stay on this stage and don't advance yet. After training, your hip should "
+        f"settle by the next morning, at {MAX_MORNING_PAIN}/10 or less and no worse than the "
+        "morning before."
+    )
+
+
+def _stiffer(mornings: Sequence[MorningLog], first: date, today: date) -> MorningLog | None:
+    """The latest morning check-in, when it says the hip is stiffer than usual."""
+    in_window = [m for m in mornings if first <= m.day <= today]
+    latest = max(in_window, key=lambda m: m.day, default=None)
+    return latest if latest is not None and latest.stiffness == Stiffness.WORSE else None
+
+
 # --- the verdict -----------------------------------------------------------------------------
 
 
 def evaluate(
-    stage: StageSpec, started: date, sessions: Sequence[SessionLog], today: date
+    stage: StageSpec,
+    started: date,
+    sessions: Sequence[SessionLog],
+    today: date,
+    mornings: Sequence[MorningLog] = (),
 ) -> Verdict:
-    """Where someone stands on a stage today. Pain first, then weeks, then the target."""
+    """Where someone stands on a stage today. Pain first (during training, then the next
+    mornings), then weeks, then the target."""
+    first = lookback_start(started, today)
     window = _in_window(sessions, started, today)
     days_by_week = _training_days_by_week(started, window)
     counted = _counted(stage, days_by_week)
@@ -263,9 +357,14 @@ def evaluate(
     def verdict(status: Status, reason: str, earliest: date | None = None) -> Verdict:
         return Verdict(status, reason, counted, elapsed, earliest)
 
-    pain = _pain_verdict(stage, window)
-    if pain is not None:
-        return verdict(*pain)
+    # The graver of the two pain verdicts; on a tie, the one from training.
+    concerns = [
+        c
+        for c in (_pain_verdict(stage, window), _morning_verdict(stage, mornings, first, today))
+        if c
+    ]
+    if concerns:
+        return verdict(*max(concerns, key=lambda c: c[0] == Status.STEP_BACK))
 
     spw = _plural(stage.sessions_per_week, "training day")
     done = _weeks_done(counted, stage.min_weeks)
@@ -292,6 +391,14 @@ def evaluate(
         )
 
     hit = f"your last two sessions hit {target} {comfortable}"
+    stiffer = _stiffer(mornings, first, today)
+    if stiffer is not None and not stage.is_last:
+        return verdict(
+            Status.KEEP_GOING,
+            f"{done} and {hit}, but your hip felt stiffer than usual "
+            f"{_morning(stiffer.day, today)}: stay on this stage until a morning feels the same "
+            "or better.",
+        )
     if stage.is_last:
         return verdict(
             Status.MAINTAIN,

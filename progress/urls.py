@@ -7,6 +7,11 @@ app_name = "progress"
 
 urlpatterns = [
     path("start/", views.onboard, name="onboard"),
+    path("today/check-in/", views.check_in, name="check_in"),
+    path("today/session/", views.player, name="player"),
+    path("today/session/<slug:drill>/", views.player_save, name="player_save"),
+    path("red-flags/", views.red_flags, name="red_flags"),
+    path("red-flags/read/", views.red_flags_read, name="red_flags_read"),
     path("log/<slug:drill>/", views.log, name="log"),
     path("sessions/<int:pk>/edit/", views.edit, name="edit"),
     path("sessions/<int:pk>/delete/", views.delete, name="delete"),

@@ -4,8 +4,10 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.core.validators import slug_re
 from django.db import transaction
 from django.db.models import Q
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -17,9 +19,23 @@ from exercises.views import catalog_context
 from hipapp.pagecache import cached_page
 
 from . import history as hist
-from . import progression
-from .forms import HistoryFilterForm, SessionForm, SetFormSet
-from .models import FollowedTrack, StageChange, TrainingSession, WeeklyTotal, session_lines
+from . import pain, progression, rules
+from .forms import (
+    CheckInForm,
+    HistoryFilterForm,
+    PrescribedForm,
+    RedFlagsForm,
+    SessionForm,
+    SetFormSet,
+)
+from .models import (
+    CheckIn,
+    FollowedTrack,
+    StageChange,
+    TrainingSession,
+    WeeklyTotal,
+    session_lines,
+)
 
 # Tracks suggested to someone new: control first, then the strength ladder.
 SUGGESTED_TRACKS = ["psoas-control", "hip-flexion-ladder"]
@@ -55,18 +71,30 @@ def catalog(request):
 def today(request):
     user = request.user
     day = local_today(user)
-    # Queries: followed tracks (1); the sessions the rule reads and this week's (1); the sets
-    # of each track's latest two sessions (1); on a rest day, the stand-alone drills (1).
-    # With nothing followed, the catalog's tracks instead.
+    # Queries: followed tracks (1); the sessions the rule reads, this week's and yesterday's
+    # (1); the morning check-ins (1); the sets of each track's latest two sessions (1); on a
+    # rest day, the stand-alone drills (1). With nothing followed, the catalog's tracks instead.
     followed = FollowedTrack.objects.for_user(user).following().joined()
     if not followed:
-        tracks = Track.objects.with_stages()
-        context = {"title": "Today", "tracks": tracks, "suggested": SUGGESTED_TRACKS}
+        context = {
+            "title": "Today",
+            "tracks": Track.objects.with_stages(),
+            "suggested": SUGGESTED_TRACKS,
+            "red_flags_form": RedFlagsForm(),
+        }
         return render(request, "progress/onboarding.html", context)
     week_start = day - timedelta(days=day.weekday())
-    sessions = progression.recent_sessions(user, day, followed, week_start)
-    cards = progression.track_cards(user, day, followed, sessions)
+    yesterday = day - timedelta(days=1)
+    since = min(week_start, yesterday)
+    sessions = progression.recent_sessions(user, day, followed, since)
+    check_ins = progression.recent_check_ins(
+        user, day, progression.window_start(day, followed, since)
+    )
+    cards = progression.track_cards(user, day, followed, sessions, check_ins)
     done = [s for s in sessions if s.day == day]
+    this_morning = next((c for c in check_ins if c.day == day), None)
+    # The day after a training day, the morning check-in comes first (until answered or skipped).
+    ask_check_in = this_morning is None and any(s.day == yesterday for s in sessions)
     trained_days = len({s.day for s in sessions if week_start <= s.day < day})
     next_card = progression.next_up(cards, {s.drill_id for s in done})
     rest_day = not done and trained_days >= user.days_per_week
@@ -87,23 +115,129 @@ def today(request):
             "trained_days": trained_days,
             "off_day_drill": off_day_drill,
             "next_token": uuid.uuid4(),
+            "check_in_form": CheckInForm() if ask_check_in else None,
+            "alarm": progression.alarm(cards, done, this_morning),
+        },
+    )
+
+
+@login_required
+@require_safe
+@cached_page()
+def player(request):
+    """The session player: today's drills one at a time, counted by static/js/player.js.
+    Without JavaScript, the same drills as a list, each with its log form a tap away.
+    Queries: followed tracks (1), the drills done today (1)."""
+    user = request.user
+    day = local_today(user)
+    followed = list(FollowedTrack.objects.for_user(user).current())
+    done = set(
+        TrainingSession.objects.for_user(user).filter(day=day).values_list("drill_id", flat=True)
+    )
+    # A token for each drill, kept with the cached page: a drill sent twice is saved once.
+    steps = [(f, uuid.uuid4()) for f in progression.waiting(followed, done)]
+    return render(
+        request,
+        "progress/player.html",
+        {
+            "title": "Today's session",
+            "description": "Today's drills one at a time: the phone counts, you move.",
+            "today": day,
+            "steps": steps,
+            "alarm_pain": rules.SEE_SOMEONE_PAIN,
         },
     )
 
 
 @login_required
 @require_POST
+def player_save(request, drill):
+    """Save one drill from the player as a session, from the fields the log form posts
+    (SessionForm and SetFormSet), answered in JSON.
+
+    The client may send it again until it hears back (the offline queue will): a token already
+    saved saves nothing new and answers 200 with created false; a new session answers 201.
+    Bad input answers 400 with a message and the fields' errors, and saves nothing.
+    """
+    drill = get_object_or_404(Drill, slug=drill)
+    user = request.user
+    token = parse_token(request.POST.get("token"))
+    existing = token and TrainingSession.objects.filter(user=user, token=token).first()
+    if existing:
+        return JsonResponse(saved_answer(existing, drill, created=False))
+    form = SessionForm(request.POST, today=local_today(user))
+    formset = SetFormSet(request.POST, drill=drill, instance=TrainingSession())
+    if not (form.is_valid() and formset.is_valid()):
+        errors = {name: list(messages) for name, messages in form.errors.items()}
+        for n, set_form in enumerate(formset.forms):
+            errors |= {f"sets-{n}-{name}": list(m) for name, m in set_form.errors.items()}
+        if formset.non_form_errors():
+            errors["sets"] = list(formset.non_form_errors())
+        message = next(iter(errors.values()))[0]
+        return JsonResponse({"saved": False, "message": message, "errors": errors}, status=400)
+    session, created = TrainingSession.objects.record(
+        user, drill, sets=formset.set_values(), **form.cleaned_data
+    )
+    return JsonResponse(saved_answer(session, drill, created), status=201 if created else 200)
+
+
+def saved_answer(session, drill, created) -> dict:
+    when = f"{session.day:%A, %b} {session.day.day}"
+    return {
+        "saved": True,
+        "created": created,
+        "session": session.pk,
+        "day": session.day.isoformat(),
+        "message": f"{drill.name} is saved for {when}."
+        if created
+        else f"{drill.name} was already saved for {when}.",
+    }
+
+
+@login_required
+@require_POST
+def check_in(request):
+    """The morning check-in: one tap on a pain value answers (with the stiffness chosen, 'same
+    as usual' unless changed), one tap skips it for the day."""
+    user, day = request.user, local_today(request.user)
+    if "skip" in request.POST:
+        CheckIn.objects.skip(user, day)
+        messages.info(request, "Skipped for this morning.")
+        return redirect("today")
+    form = CheckInForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect("today")
+    answer = CheckIn.objects.record(user, day, **form.cleaned_data)
+    messages.success(
+        request,
+        f"Thank you: {answer.pain}/10 this morning, {answer.get_stiffness_display().lower()}.",
+    )
+    return redirect("today")
+
+
+@login_required
+@require_POST
 @transaction.atomic
 def onboard(request):
-    slugs = request.POST.getlist("tracks")
+    user = request.user
+    slugs = [slug for slug in request.POST.getlist("tracks") if slug_re.fullmatch(slug)]
     tracks = list(Track.objects.filter(slug__in=slugs))
+    red_flags = RedFlagsForm(request.POST)
+    read = user.red_flags_read_on is not None or red_flags.is_valid()
     if not tracks:
         messages.error(request, "Choose at least one track to start with.")
+    if not read:
+        messages.error(request, f"{red_flags.errors['red_flags'][0]} Nothing was started.")
+    if not tracks or not read:
         return redirect("today")
-    day = local_today(request.user)
+    day = local_today(user)
+    if user.red_flags_read_on is None:
+        user.read_red_flags(day)
     for track in tracks:
-        FollowedTrack.objects.start(request.user, track, day, "Started from the welcome page.")
-    request.user.data_changed()
+        FollowedTrack.objects.start(user, track, day, "Started from the welcome page.")
+    user.data_changed()
     messages.success(request, f"You are following {', '.join(t.name for t in tracks)}.")
     return redirect("today")
 
@@ -113,6 +247,13 @@ def onboard(request):
 @transaction.atomic
 def follow(request, track_slug):
     track = get_object_or_404(Track, slug=track_slug)
+    if request.user.red_flags_read_on is None:
+        messages.error(
+            request,
+            "Before your first plan starts, read when to stop and see someone, then tick the box "
+            "below.",
+        )
+        return redirect("progress:red_flags")
     day = local_today(request.user)
     if FollowedTrack.objects.start(request.user, track, day, "Started from the catalog."):
         request.user.data_changed()
@@ -120,6 +261,33 @@ def follow(request, track_slug):
     else:
         messages.error(request, f"{track.name} has no stages yet.")
     return redirect("today")
+
+
+@require_safe
+def red_flags(request):
+    """When to stop and see someone: for everyone, with the box to tick for those signed in
+    who have not yet."""
+    context = {
+        "title": "When to stop and see someone",
+        "description": "The signs that mean you should stop hip-flexor training and see a "
+        "doctor or physiotherapist.",
+        "form": RedFlagsForm(),
+    }
+    return render(request, "progress/red_flags.html", context)
+
+
+@login_required
+@require_POST
+def red_flags_read(request):
+    form = RedFlagsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["red_flags"][0])
+        return redirect("progress:red_flags")
+    if request.user.red_flags_read_on is None:
+        request.user.read_red_flags(local_today(request.user))
+        request.user.data_changed()
+    messages.success(request, "Thank you. You can follow tracks now.")
+    return redirect("catalog")
 
 
 def followed_or_404(request, track, for_update=False):
@@ -189,11 +357,9 @@ def log(request, drill):
             messages.info(request, f"{drill.name} is already logged for {existing.day:%b %-d}.")
             return redirect("today")
         if "prescribed" in request.POST:
-            return log_as_prescribed(request, drill, day, token)
+            return log_as_prescribed(request, drill, day)
     form = SessionForm(
-        request.POST or None,
-        today=day,
-        initial={"day": day, "effort": 5, "pain": 0, "token": uuid.uuid4()},
+        request.POST or None, today=day, initial={"day": day, "effort": 5, "token": uuid.uuid4()}
     )
     if request.method == "POST":
         # No initial values here: a prefilled set sent back unchanged is still a set.
@@ -222,21 +388,25 @@ def log(request, drill):
     )
 
 
-def log_as_prescribed(request, drill, day, token):
-    if token is None:
-        messages.error(request, "That form was out of date. Please try again.")
+def log_as_prescribed(request, drill, day):
+    """One tap on a pain button: the dose as it stands, with that pain and effort 5."""
+    form = PrescribedForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
         return redirect("progress:log", drill=drill.slug)
+    pain = form.cleaned_data["pain"]
     sets = TrainingSession.prescribed_sets(drill)
     _, created = TrainingSession.objects.record(
-        request.user, drill, token=token, day=day, effort=5, pain=0, sets=sets
-    )
+        request.user, drill, token=form.cleaned_data["token"], day=day, effort=5, pain=pain,
+        sets=sets,
+    )  # fmt: skip
     if not created:
         messages.info(request, f"{drill.name} is already logged.")
         return redirect("today")
     messages.success(
         request,
-        f"Logged {drill.name} as prescribed: {drill.dose}, pain 0, effort 5. "
-        "Different? Edit it below.",
+        f"Logged {drill.name}: {drill.dose}, pain {pain}, effort 5. Different? Edit it below.",
     )
     return redirect("today")
 
@@ -288,9 +458,10 @@ SESSIONS_PER_PAGE = 20
 def history(request):
     user, query = request.user, request.GET
     day = local_today(user)
-    # Queries: followed tracks (1), their stage changes (1), the current stages' sessions and
-    # the latest sets (2), a year of daily session counts (1), drills logged for the filter
-    # (1), and the page of sessions: count, rows, their sets (3). None grows with the years.
+    # Queries: followed tracks (1), their stage changes (1), the current stages' sessions,
+    # mornings and latest sets (3), a year of daily session counts (1), pain by week (1),
+    # drills logged for the filter (1), and the page of sessions: count, rows, their sets (3).
+    # None grows with the years.
     followed = FollowedTrack.objects.for_user(user).joined()
     changes = {}
     catalog = snapshot.catalog()
@@ -307,6 +478,7 @@ def history(request):
     counts = mine.daily_counts(hist.heat_start(day), day)
     heat = hist.heat_map(counts, day)
     adherence = hist.adherence(set(counts), day, user.days_per_week)
+    pain_weeks = pain.by_week(user, day)
 
     drills = list(mine.drills_logged())
     tracks = [f.track for f in followed]
@@ -326,6 +498,7 @@ def history(request):
             "timelines": timelines,
             "heat": heat,
             "adherence": adherence,
+            "pain_weeks": pain_weeks,
             "drills": drills,
             "filters": filters,
             "page": listing,

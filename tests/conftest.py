@@ -187,7 +187,7 @@ def query_name(sql: str) -> str | None:
     database cache and on Redis."""
     if sql.startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")):
         return None
-    outer = sql
+    outer = sql.lstrip("(")  # PostgreSQL's UNION puts each part in brackets
     while (inner := re.sub(r"\([^()]*\)", "", outer)) != outer:  # subqueries and lists out
         outer = inner
     found = re.search(r'\b(?:FROM|INTO|UPDATE)\s+"?(\w+)"?', outer)

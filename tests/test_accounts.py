@@ -340,6 +340,28 @@ def test_export_as_csv_keeps_formulas_as_text(client, catalog, alice, note):
     )  # JSON is data, not a spreadsheet: left as written
 
 
+def test_export_holds_the_morning_check_ins_and_when_the_red_flags_were_read(client, alice, bob):
+    from datetime import date
+
+    from progress.models import CheckIn
+
+    alice.read_red_flags(date(2026, 3, 1))
+    CheckIn.objects.record(alice, date(2026, 3, 2), pain=3, stiffness="worse")
+    CheckIn.objects.skip(alice, date(2026, 3, 4))
+    CheckIn.objects.record(bob, date(2026, 3, 2), pain=9, stiffness="same")
+    client.force_login(alice)
+    data = json.loads(client.get("/account/export/?format=json").content)
+    assert data["account"]["red_flags_read_on"] == "2026-03-01"
+    assert data["check_ins"] == [
+        {"day": "2026-03-02", "pain": 3, "stiffness": "worse", "skipped": False},
+        {"day": "2026-03-04", "pain": None, "stiffness": "", "skipped": True},
+    ]
+    rows = list(csv.reader(io.StringIO(client.get("/account/export/?format=csv").content.decode())))
+    assert ["morning", "pain", "stiffness", "skipped"] in rows
+    assert ["2026-03-02", "3", "worse", "False"] in rows
+    assert not any("9" in row for row in rows if row[:1] == ["2026-03-02"])
+
+
 def test_export_page_offers_both_formats(client, alice):
     client.force_login(alice)
     html = client.get("/account/export/").content.decode()

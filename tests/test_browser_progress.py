@@ -7,6 +7,7 @@ import time_machine
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from progress.models import TrainingSession
 from tests.conftest import PASSWORD, sign_in
 
 pytestmark = pytest.mark.browser
@@ -21,6 +22,7 @@ def test_three_weeks_of_logging_make_a_stage_ready_and_the_next_drill_follows(pa
         page.get_by_label("Password confirmation").fill(PASSWORD)
         page.get_by_role("button", name="Create account").click()
         page.get_by_label("Hip flexion ladder").uncheck()
+        page.get_by_label("I have read when to stop and see someone").check()
         page.get_by_role("button", name="Start my plan").click()
         expect(page.get_by_test_id("status")).to_have_text("Building")
 
@@ -32,6 +34,7 @@ def test_three_weeks_of_logging_make_a_stage_ready_and_the_next_drill_follows(pa
             page.get_by_label("Date").fill(
                 (first_day + timedelta(days=7 * week + offset)).isoformat()
             )
+            page.get_by_label("Pain (0-10)").select_option("1")
             page.get_by_role("button", name="Save session").click()
             expect(page.get_by_text("Logged Back flattening")).to_be_visible()
 
@@ -65,5 +68,9 @@ def test_sets_can_be_added_and_removed_and_the_hold_timer_fills_a_set(page, cata
     sets.nth(0).get_by_role("button", name="Stop").click()
     expect(page.locator("input[name='sets-0-seconds']")).to_have_value("42")
     expect(sets.nth(0)).to_contain_text("saved in this set")
+    page.get_by_role("button", name="Save session").click()
+    expect(page.get_by_text("Choose how much it hurt")).to_be_visible()  # pain is never assumed
+    assert not TrainingSession.objects.exists()
+    page.get_by_label("Pain (0-10)").select_option("0")
     page.get_by_role("button", name="Save session").click()
     expect(page.get_by_text("Logged Toe tap")).to_be_visible()

@@ -136,6 +136,7 @@ def test_the_feed_runs_a_fixed_number_of_queries(client, trained):
         "select reminders_calendarfeed",  # the feed and its person, by the secret's hash
         "select progress_followedtrack",  # progression.track_cards: the followed tracks,
         "select progress_trainingsession",  # the sessions the rule reads,
+        "select progress_checkin",  # the mornings it reads,
         "select progress_setentry",  # and the sets of the latest two
     ]
     assert queries(Client(), url) == expected

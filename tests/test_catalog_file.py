@@ -195,3 +195,33 @@ def test_if_empty_leaves_a_loaded_catalog_alone(catalog, capsys):
     call_command("load_catalog", if_empty=True)
     assert "already loaded" in capsys.readouterr().out
     assert Drill.objects.get(slug="toe-tap").name == "Edited by staff"
+
+
+# Doses no source article gives: the hip-flexion ladder (its article gives weeks, not sets or
+# reps), back flattening and the two later leg lifts (the psoas article gives reps only for the
+# first leg lift), the psoas march and the deep lunge.
+STARTING_POINTS = {
+    "band-hurdle-hold",
+    "side-plank-hip-flexion",
+    "banded-mountain-climber",
+    "hanging-hip-flexion",
+    "back-flattening",
+    "leg-lift-bigger-range",
+    "leg-lift-straighter-leg",
+    "psoas-march",
+    "deep-lunge-side-bend",
+}
+
+
+def test_doses_no_source_gives_are_starting_points_and_sourced_ones_are_not(catalog):
+    marked = set(Drill.objects.filter(starting_dose=True).values_list("slug", flat=True))
+    assert marked == STARTING_POINTS
+    assert Drill.objects.get(slug="band-hurdle-hold").dose_label == "Starting point"
+    assert Drill.objects.get(slug="toe-tap").dose_label == "Prescribed"
+
+
+def test_standing_legs_are_straight_but_not_locked():
+    text = catalog_path_text()
+    assert "fully extended" not in text and "full extension" not in text
+    drill = next(d for d in json.loads(text)["drills"] if d["slug"] == "prisoner-knee-raise-hold")
+    assert any("straight but not locked" in step for step in drill["steps"])

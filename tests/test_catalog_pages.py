@@ -165,3 +165,13 @@ def test_visitors_browse_the_catalog_without_being_handed_cookies(client, catalo
         for _ in range(2):  # built, then from the cache
             response = client.get(url)
             assert response.status_code == 200 and not response.cookies, url
+
+
+def test_a_dose_no_source_gives_is_shown_as_a_starting_point(client, catalog, alice):
+    assert "A starting point, not a prescription" in text(client.get("/drills/band-hurdle-hold/"))
+    assert "A starting point, not a prescription" not in text(client.get("/drills/toe-tap/"))
+    client.force_login(alice)
+    assert "Starting point: 3 sets of 8 reps a side (adjust it" in text(
+        client.get("/log/band-hurdle-hold/")
+    )
+    assert "Prescribed: 1 set of 30 s" in text(client.get("/log/toe-tap/"))

@@ -366,8 +366,10 @@ def test_history_pages_run_the_same_queries_for_a_week_as_for_three_years(
         "select progress_followedtrack",  # with their tracks, stages and drills
         "select progress_stagechange",
         "select progress_trainingsession",  # what the rule reads
+        "select progress_checkin",  # the mornings it reads
         "select progress_setentry",  # the sets of each track's latest two sessions
         "select progress_trainingsession",  # a year of daily counts
+        "select progress_weeklytotal",  # pain by week, during training and (UNION) mornings
         "select exercises_drill",  # the drills logged, for the filter
         "select progress_trainingsession",  # the page of sessions: how many in all
         "select progress_trainingsession",  # the page's rows
@@ -402,7 +404,7 @@ def test_cached_pages_show_each_change_at_once(client, catalog, alice, staff, fr
     assert drill.name in text(visitor.get(f"/drills/{drill.slug}/"))
     client.force_login(alice)
     assert "No sessions logged yet." in text(client.get("/history/"))
-    client.post(f"/log/{drill.slug}/", {"prescribed": "", "token": str(uuid.uuid4())})
+    client.post(f"/log/{drill.slug}/", {"prescribed": "", "pain": "1", "token": str(uuid.uuid4())})
     assert "No sessions logged yet." not in text(client.get("/history/"))
     client.post("/tracks/psoas-control/pause/")
     assert "paused" in text(client.get("/history/"))

@@ -42,8 +42,18 @@ FORMS = {
     ],
     "/account/delete/": ["password", "confirm"],
     "/accounts/password/change/": ["old_password", "new_password1", "new_password2"],
+    "/today/check-in/": ["stiffness", "pain", "skip"],
+    "/start/": ["tracks", "red_flags"],
+    "/red-flags/read/": ["red_flags"],
 }
-SIGNED_IN = {"/account/", "/account/delete/", "/accounts/password/change/"}
+SIGNED_IN = {
+    "/account/",
+    "/account/delete/",
+    "/accounts/password/change/",
+    "/today/check-in/",
+    "/start/",
+    "/red-flags/read/",
+}
 
 hypothesis_settings = settings(
     max_examples=25,

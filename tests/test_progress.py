@@ -67,7 +67,7 @@ def test_a_new_person_is_offered_a_sensible_starting_set(client, catalog, alice)
     page = client.get("/today/").content.decode()
     assert 'value="psoas-control" id="track-psoas-control" checked' in page
     assert 'value="hip-flexion-ladder" id="track-hip-flexion-ladder" checked' in page
-    client.post("/start/", {"tracks": ["psoas-control", "hip-flexion-ladder"]})
+    client.post("/start/", {"tracks": ["psoas-control", "hip-flexion-ladder"], "red_flags": "on"})
     followed = FollowedTrack.objects.filter(user=alice).order_by("track__position")
     assert [(f.track.slug, f.stage.position, f.stage_started) for f in followed] == [
         ("hip-flexion-ladder", 1, date(2026, 3, 18)),
@@ -146,13 +146,63 @@ def test_a_double_tapped_form_creates_one_session(client, catalog, alice):
     assert TrainingSession.objects.filter(user=alice).count() == 1
 
 
-def test_log_as_prescribed_logs_the_dose_in_one_tap_once(client, catalog, alice):
+def test_log_as_prescribed_logs_the_dose_and_the_pain_tapped_once(client, catalog, alice):
     client.force_login(alice)
     token = str(uuid.uuid4())
-    client.post("/log/band-hurdle-hold/", {"token": token, "prescribed": "1"})
-    client.post("/log/band-hurdle-hold/", {"token": token, "prescribed": "1"})
+    client.post("/log/band-hurdle-hold/", {"token": token, "prescribed": "1", "pain": "2"})
+    client.post("/log/band-hurdle-hold/", {"token": token, "prescribed": "1", "pain": "2"})
     session = TrainingSession.objects.get(user=alice)
     assert [(s.reps, s.side) for s in session.sets.all()] == [(8, "left"), (8, "right")] * 3
+    assert (session.pain, session.effort) == (2, 5)
+
+
+def test_log_as_prescribed_is_a_row_of_pain_buttons_in_the_same_step(client, catalog, alice):
+    follow(alice, "psoas-control", date(2026, 3, 1))
+    client.force_login(alice)
+    for url in ("/log/back-flattening/", "/today/"):
+        page = client.get(url).content.decode()
+        buttons = re.findall(r'<button[^>]*type="submit" name="pain" value="(\d+)"', page)
+        assert buttons == [str(n) for n in range(11)], url
+        assert 'name="prescribed"' in page
+    assert "Log the starting dose: how much did it hurt?" in text(client.get("/today/"))
+    assert "Log as prescribed: how much did it hurt?" in text(client.get("/log/toe-tap/"))
+
+
+@pytest.mark.parametrize("pain", [None, "", "11", "-1", "none"])
+def test_log_as_prescribed_without_a_pain_answer_saves_nothing(client, catalog, alice, pain):
+    client.force_login(alice)
+    data = {"token": str(uuid.uuid4()), "prescribed": "1"}
+    if pain is not None:
+        data["pain"] = pain
+    response = client.post("/log/band-hurdle-hold/", data, follow=True)
+    assert response.redirect_chain == [("/log/band-hurdle-hold/", 302)]
+    missing = "Choose how much it hurt, from 0 (no pain) to 10 (the worst). Nothing was saved."
+    assert (missing if pain in (None, "") else "Select a valid choice") in text(response)
+    assert not TrainingSession.objects.exists()
+
+
+def test_the_log_forms_pain_starts_empty_and_must_be_chosen(client, catalog, alice):
+    client.force_login(alice)
+    page = client.get("/log/band-hurdle-hold/").content.decode()
+    pain = re.search(r'<select name="pain".*?</select>', page, re.S).group(0)
+    assert re.search(r'<option value="" selected>Choose 0-10</option>', pain)
+    assert pain.count("selected") == 1
+    for sent in ({"pain": ""}, {}):
+        data = {k: v for k, v in log_form().items() if k != "pain"} | sent
+        response = client.post("/log/band-hurdle-hold/", data)
+        assert response.status_code == 200
+        assert "Choose how much it hurt, from 0 (no pain) to 10 (the worst)." in text(response)
+    assert not TrainingSession.objects.exists()
+
+
+def test_sessions_logged_before_pain_was_asked_keep_their_values(client, catalog, alice):
+    drill = Stage.objects.get(track__slug="hip-flexion-ladder", position=1).drill
+    session = log_session(alice, drill, date(2026, 3, 17), pain=0, sets=[{"reps": 8}])
+    client.force_login(alice)
+    page = client.get(f"/sessions/{session.pk}/edit/").content.decode()
+    pain = re.search(r'<select name="pain".*?</select>', page, re.S).group(0)
+    assert '<option value="0" selected>0</option>' in pain
+    assert 'value="" selected' not in pain
 
 
 def test_the_form_opens_with_the_prescribed_dose_then_last_times_numbers(client, catalog, alice):
@@ -283,6 +333,7 @@ def test_stepping_back_after_pain_moves_down_a_stage(client, catalog, alice):
 
 
 def test_pause_resume_and_leave_a_track(client, catalog, alice):
+    alice.read_red_flags(date(2026, 3, 1))
     follow(alice, "psoas-control", date(2026, 3, 1))
     client.force_login(alice)
     client.post("/tracks/psoas-control/pause/")
@@ -300,14 +351,16 @@ def test_a_session_at_2330_local_counts_on_that_local_day(client, catalog, alice
     late = datetime(2026, 3, 22, 23, 30, tzinfo=BERLIN)
     with time_machine.travel(late, tick=False):
         client.force_login(alice)
-        client.post("/log/band-hurdle-hold/", {"token": str(uuid.uuid4()), "prescribed": "1"})
+        data = {"token": str(uuid.uuid4()), "prescribed": "1", "pain": "0"}
+        client.post("/log/band-hurdle-hold/", data)
     assert TrainingSession.objects.get().day == date(2026, 3, 22)
 
 
 SIGNED_IN = ["select accounts_usersession", "select accounts_user"]
 TODAY_BUILT = SIGNED_IN + [
     "select progress_followedtrack",  # with their tracks, stages and drills
-    "select progress_trainingsession",  # what the rule reads, and this week's
+    "select progress_trainingsession",  # what the rule reads, this week's and yesterday's
+    "select progress_checkin",  # the mornings the rule reads, and whether to ask this one
     "select progress_setentry",  # the sets of each track's latest two sessions
 ]
 
@@ -331,7 +384,42 @@ def test_today_runs_a_fixed_number_of_queries_however_long_the_history(client, c
     assert [queries(client, "/today/"), queries(client, "/today/")] == [TODAY_BUILT, SIGNED_IN]
 
 
+def test_today_with_the_morning_check_in_runs_a_fixed_number_of_queries(client, catalog, alice):
+    from progress.models import CheckIn
+
+    followed = [
+        follow(alice, slug, date(2026, 1, 5)) for slug in ("psoas-control", "hip-flexion-ladder")
+    ]
+
+    def train(days):  # each day trained, and its next morning answered (skipped on Sundays)
+        for day in days:
+            for f in followed:
+                hit_target(alice, f, day)
+            after = day + timedelta(days=1)
+            if after < date(2026, 3, 18):
+                if after.weekday() == 6:
+                    CheckIn.objects.skip(alice, after)
+                else:
+                    CheckIn.objects.record(alice, after, pain=2, stiffness="same")
+
+    yesterday = date(2026, 3, 17)
+    train([yesterday - timedelta(days=n) for n in range(7)])  # a week of history
+    catalog_changed()
+    client.force_login(alice)
+    assert "How does it feel this morning?" in text(client.get("/today/"))
+    alice.data_changed()
+    assert [queries(client, "/today/"), queries(client, "/today/")] == [TODAY_BUILT, SIGNED_IN]
+    train([yesterday - timedelta(days=n) for n in range(7, 70)])  # ten weeks of history
+    alice.data_changed()
+    assert [queries(client, "/today/"), queries(client, "/today/")] == [TODAY_BUILT, SIGNED_IN]
+    client.post("/today/check-in/", {"stiffness": "better", "pain": "1"})  # answered
+    assert "How does it feel this morning?" not in text(client.get("/today/"))
+    alice.data_changed()
+    assert [queries(client, "/today/"), queries(client, "/today/")] == [TODAY_BUILT, SIGNED_IN]
+
+
 def test_a_track_can_be_followed_from_the_catalog(client, catalog, alice):
+    alice.read_red_flags(date(2026, 3, 1))
     client.force_login(alice)
     assert "Follow Lumbopelvic control" in text(client.get("/drills/"))
     client.post("/tracks/lumbopelvic-control/follow/")
@@ -387,6 +475,7 @@ def test_a_catalog_file_dropping_a_stage_people_are_on_is_refused_clearly(catalo
                 "select progress_stagechange",
                 "select progress_trainingsession",
                 "select progress_setentry",
+                "select progress_checkin",
             ],
         ),
     ],

@@ -119,3 +119,18 @@ def test_reminder_settings_that_cannot_work_are_refused(variables, message):
     )  # fmt: skip
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def test_collected_static_files_point_the_players_modules_at_their_hashed_names(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input"],
+        cwd=ROOT, env=production_env(DJANGO_STATIC_ROOT=str(tmp_path)),
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    (player,) = (tmp_path / "js").glob("player.*.js")
+    imports = [line for line in player.read_text().splitlines() if line.startswith("import ")]
+    assert len(imports) == 4
+    for line in imports:
+        name = line.split('"./')[1].rstrip('";')
+        assert (tmp_path / "js" / name).exists() and name.count(".") == 2, line  # timer.<hash>.js

@@ -7,11 +7,13 @@ import pytest
 
 from progress.rules import (
     LOOKBACK_WEEKS,
+    MorningLog,
     SessionLog,
     SetLog,
     Side,
     StageSpec,
     Status,
+    Stiffness,
     Verdict,
     counted_weeks,
     evaluate,
@@ -51,8 +53,13 @@ def weeks(*numbers: int, days: tuple[int, ...] = (0, 3)) -> list[SessionLog]:
     return [session(7 * week + offset) for week in numbers for offset in days]
 
 
-def check(spec: StageSpec, sessions: list[SessionLog], today: int) -> Verdict:
-    return evaluate(spec, START, sessions, day(today))
+def morning(n: int, pain: int = 0, stiffness: Stiffness = Stiffness.SAME) -> MorningLog:
+    """A check-in on the morning of day n; by default a settled one."""
+    return MorningLog(day=day(n), pain=pain, stiffness=stiffness)
+
+
+def check(spec: StageSpec, sessions: list[SessionLog], today: int, mornings: tuple = ()) -> Verdict:
+    return evaluate(spec, START, sessions, day(today), mornings)
 
 
 def count(spec: StageSpec, sessions: list[SessionLog], today: int) -> int:
@@ -436,3 +443,141 @@ def test_more_sessions_a_week_set_by_staff_applies_to_the_same_sessions():
     stricter = check(stage(sessions_per_week=3), sessions, today=17)
     assert stricter.status == Status.BUILDING
     assert stricter.counted_weeks == 0
+
+
+# --- the next mornings -----------------------------------------------------------------------
+
+READY_BY_17 = weeks(0, 1, 2)  # ready on day 17 (Monday, March 23) without mornings
+
+
+def test_hold_when_the_hip_was_above_five_this_morning():
+    verdict = check(stage(), READY_BY_17, today=17, mornings=[morning(17, pain=6)])
+    assert verdict.status == Status.HOLD
+    assert not verdict.can_advance
+    assert verdict.reason.startswith("Your hip was 6/10 this morning: stay on this stage")
+    assert "settle by the next morning, at 5/10 or less" in verdict.reason
+
+
+def test_a_morning_at_five_does_not_hold():
+    assert check(stage(), READY_BY_17, 17, mornings=[morning(17, pain=5)]).status == Status.READY
+
+
+def test_hold_when_the_morning_is_two_above_the_morning_before_training():
+    verdict = check(stage(), READY_BY_17, 17, mornings=[morning(15, pain=1), morning(17, pain=3)])
+    assert verdict.status == Status.HOLD
+    assert verdict.reason.startswith(
+        "Your hip was 3/10 this morning, up from 1/10 on the morning of Saturday, March 21: "
+        "stay on this stage"
+    )
+
+
+def test_a_rise_of_one_does_not_hold():
+    mornings = [morning(15, pain=1), morning(17, pain=2)]
+    assert check(stage(), READY_BY_17, 17, mornings=mornings).status == Status.READY
+
+
+def test_the_morning_before_is_the_latest_one_before_not_the_lowest():
+    mornings = [morning(10, pain=0), morning(15, pain=2), morning(17, pain=3)]
+    assert check(stage(), READY_BY_17, 17, mornings=mornings).status == Status.READY
+
+
+def test_step_back_when_two_mornings_running_are_above_five():
+    verdict = check(stage(), READY_BY_17, 17, mornings=[morning(16, pain=6), morning(17, pain=7)])
+    assert verdict.status == Status.STEP_BACK
+    assert verdict.suggest_previous
+    assert verdict.reason == (
+        "Your hip was worse after training two mornings running (6/10 yesterday morning, 7/10 "
+        "this morning): go back to the previous stage (stage 1) for now. "
+        "If the pain persists, see a physiotherapist or doctor."
+    )
+
+
+def test_step_back_when_two_mornings_running_rose_or_were_above_five():
+    mornings = [morning(13, pain=1), morning(15, pain=3), morning(17, pain=6)]
+    assert check(stage(), READY_BY_17, 17, mornings=mornings).status == Status.STEP_BACK
+    rising = [morning(13, pain=0), morning(15, pain=2), morning(17, pain=4)]
+    assert check(stage(), READY_BY_17, 17, mornings=rising).status == Status.STEP_BACK
+
+
+def test_morning_step_back_on_the_first_stage_suggests_a_smaller_range_or_dose():
+    verdict = check(stage(position=1), [], 1, mornings=[morning(0, pain=6), morning(1, pain=6)])
+    assert verdict.status == Status.STEP_BACK
+    assert "smaller range or a lighter dose" in verdict.reason
+
+
+def test_a_sore_morning_followed_by_a_settled_one_no_longer_holds():
+    mornings = [morning(15, pain=6), morning(17, pain=2)]
+    assert check(stage(), READY_BY_17, 17, mornings=mornings).status == Status.READY
+
+
+def test_mornings_are_taken_by_day_not_by_their_place_in_the_list():
+    mornings = [morning(17, pain=2), morning(15, pain=6)]
+    assert check(stage(), READY_BY_17, 17, mornings=mornings).status == Status.READY
+
+
+def test_mornings_after_today_are_ignored():
+    assert check(stage(), READY_BY_17, 17, mornings=[morning(18, pain=8)]).status == Status.READY
+
+
+def test_mornings_before_the_stage_started_only_serve_as_the_morning_before():
+    assert check(stage(), [], 0, mornings=[morning(-2, pain=7)]).status == Status.BUILDING
+    verdict = check(stage(), [], 1, mornings=[morning(-1, pain=0), morning(1, pain=2)])
+    assert verdict.status == Status.HOLD
+    assert "up from 0/10 on the morning of Thursday, March 5" in verdict.reason
+
+
+def test_an_earlier_morning_says_when_it_was():
+    verdict = check(stage(), READY_BY_17, 19, mornings=[morning(18, pain=6)])
+    assert verdict.reason.startswith("Your hip was 6/10 yesterday morning:")
+
+
+def test_a_sore_morning_holds_while_building_and_on_the_last_stage():
+    assert check(stage(), [session(0)], 1, mornings=[morning(1, pain=6)]).status == Status.HOLD
+    last = check(stage(position=4), READY_BY_17, 17, mornings=[morning(17, pain=6)])
+    assert last.status == Status.HOLD
+
+
+def test_a_step_back_from_training_pain_outranks_a_sore_morning():
+    sessions = weeks(0, 1) + [session(14), session(17, pain=6)]
+    verdict = check(stage(), sessions, 17, mornings=[morning(17, pain=6)])
+    assert verdict.status == Status.STEP_BACK
+    assert verdict.reason.startswith("Pain was 6/10 in your latest session")
+
+
+def test_a_step_back_from_two_sore_mornings_outranks_a_hold_from_training_pain():
+    sessions = weeks(0, 1) + [session(14), session(17, pain=4)]
+    verdict = check(stage(), sessions, 17, mornings=[morning(16, pain=6), morning(17, pain=6)])
+    assert verdict.status == Status.STEP_BACK
+    assert verdict.reason.startswith("Your hip was worse after training two mornings running")
+
+
+def test_on_a_tie_the_reason_from_training_comes_first():
+    sessions = weeks(0, 1) + [session(14), session(17, pain=4)]
+    verdict = check(stage(), sessions, 17, mornings=[morning(17, pain=6)])
+    assert verdict.status == Status.HOLD
+    assert verdict.reason.startswith("Pain was 4/10 in your latest session")
+
+
+def test_a_stage_is_not_ready_while_the_latest_morning_is_stiffer_than_usual():
+    verdict = check(stage(), READY_BY_17, 17, mornings=[morning(17, stiffness=Stiffness.WORSE)])
+    assert verdict.status == Status.KEEP_GOING
+    assert not verdict.can_advance
+    assert verdict.reason == (
+        "3 of 3 weeks done and your last two sessions hit 3 sets of 8 reps with pain at 3/10 or "
+        "less, but your hip felt stiffer than usual this morning: stay on this stage until a "
+        "morning feels the same or better."
+    )
+    due = check(stage(), weeks(0, 1, 2, 3), 24, mornings=[morning(24, stiffness=Stiffness.WORSE)])
+    assert due.status == Status.KEEP_GOING
+
+
+def test_a_stiff_morning_followed_by_a_usual_one_no_longer_stops_ready():
+    mornings = [morning(15, stiffness=Stiffness.WORSE), morning(17, stiffness=Stiffness.SAME)]
+    assert check(stage(), READY_BY_17, 17, mornings=mornings).status == Status.READY
+    better = [morning(15, stiffness=Stiffness.WORSE), morning(17, stiffness=Stiffness.BETTER)]
+    assert check(stage(), READY_BY_17, 17, mornings=better).status == Status.READY
+
+
+def test_a_stiff_morning_leaves_maintenance_on_the_last_stage_alone():
+    mornings = [morning(17, stiffness=Stiffness.WORSE)]
+    assert check(stage(position=4), READY_BY_17, 17, mornings=mornings).status == Status.MAINTAIN
