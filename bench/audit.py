@@ -103,7 +103,7 @@ def prepare(env, password):
     """
     manage("migrate", "--no-input", env=env)
     manage("load_catalog", env=env)
-    seed = ["seed_demo", "--weeks", "12", "--email", EMAIL, "--password", password]
+    seed = ["seed_demo", "--weeks", "12", "--email", EMAIL, f"--password={password}"]
     manage(*seed, "--replace", env=env)
     manage("collectstatic", "--no-input", env=env)
     slug = manage(
