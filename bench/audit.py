@@ -11,7 +11,8 @@ fail. Exit status 1 when a target is missed.
 
 Each page is audited three times (`--runs`) and its median run by performance counts, as
 Lighthouse advises: timing varies with whatever else the machine is doing. CHROME_PATH names
-another Chromium; `--reports DIR` keeps Lighthouse's JSON reports.
+another Chromium; `--reports DIR` keeps Lighthouse's JSON reports. A Lighthouse error (or a
+page that did not answer 200 itself) stops the audit with exit status 2.
 """
 
 import argparse
@@ -53,6 +54,23 @@ CHROME_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# Chromium keeps a spare renderer process ready ahead of need. Lighthouse opens about:blank,
+# starts tracing, then loads the page, whose Cross-Origin-Opener-Policy sends it to another
+# process: the spare, started before tracing began, whose events are dropped until it has
+# joined the trace. When the page commits first (a cached page answers in milliseconds; on a
+# busy machine joining is slow) its navigationStart is dropped and Lighthouse stops with
+# NO_NAVSTART. Without a spare, the page's renderer starts while tracing is on and is traced
+# from its first event. Chromium reads only the last --disable-features, so this is added to
+# chrome-launcher's own list (RenderDocument is on it, for a similar trace problem).
+DISABLE_FEATURES = ["SpareRendererForSitePerProcess"]
+# chrome-launcher's default flags, resolved from Lighthouse's own package as Lighthouse does.
+LAUNCHER_FLAGS = """
+import {createRequire} from "node:module";
+import {pathToFileURL} from "node:url";
+const path = createRequire(process.argv[1]).resolve("chrome-launcher");
+const {Launcher} = await import(pathToFileURL(path));
+console.log(JSON.stringify(Launcher.defaultFlags()));
+"""
 
 
 def run(command, env, what):
@@ -147,9 +165,20 @@ def check_page(port, path, session):
         raise Failure(f"{path} answered {answer.status} {answer.location}")
 
 
-def lighthouse(url, headers_path, report_path, tmp, chrome):
+def disable_features():
+    """--disable-features with chrome-launcher's features and ours."""
+    package = LIGHTHOUSE.resolve().parent.parent / "package.json"  # .bin/lighthouse's package
+    script = ["node", "--input-type=module", "-e", LAUNCHER_FLAGS, str(package)]
+    defaults = json.loads(run(script, os.environ, "asking chrome-launcher for its flags"))
+    prefix = "--disable-features="
+    theirs = [flag.removeprefix(prefix).split(",") for flag in defaults if flag.startswith(prefix)]
+    features = [feature for names in theirs for feature in names]
+    return prefix + ",".join(features + [f for f in DISABLE_FEATURES if f not in features])
+
+
+def lighthouse(url, headers_path, report_path, tmp, chrome, features):
     profile = Path(tempfile.mkdtemp(prefix="chromium-", dir=tmp))
-    flags = " ".join([*CHROME_FLAGS, f"--user-data-dir={profile}"])
+    flags = " ".join([*CHROME_FLAGS, features, f"--user-data-dir={profile}"])
     command = [
         str(LIGHTHOUSE),
         url,
@@ -167,6 +196,8 @@ def lighthouse(url, headers_path, report_path, tmp, chrome):
     report = json.loads(report_path.read_text())
     if report.get("runtimeError"):
         raise Failure(f"Lighthouse on {url}: {report['runtimeError']['message']}")
+    if report["finalDisplayedUrl"] != url:  # say, sent to sign in: the cookie was not used
+        raise Failure(f"Lighthouse on {url} audited {report['finalDisplayedUrl']}")
     return report
 
 
@@ -194,6 +225,7 @@ def audit(runs, reports_dir):
         raise Failure("no Chromium: install Debian's (`make browser`) or set CHROME_PATH")
     if not LIGHTHOUSE.exists():
         raise Failure("no Lighthouse: run `npm ci --prefix bench`")
+    features = disable_features()
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="hipapp-audit-") as tmp_name:
         tmp = Path(tmp_name)
@@ -224,6 +256,7 @@ def audit(runs, reports_dir):
                         (reports_dir or tmp) / f"{name}-{number}.json",
                         tmp,
                         chrome,
+                        features,
                     )
                     for number in range(1, runs + 1)
                 ]
