@@ -44,19 +44,21 @@ browser:
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-# Lighthouse scores for today, history, log and the catalog (bench/audit.py). Lighthouse comes
-# from bench/package-lock.json; the browser is Debian's Chromium, never a downloaded one.
+# Lighthouse scores for today, history, log and the catalog (bench/audit.py;
+# AUDIT_ARGS="--pages today --runs 3"). Lighthouse comes from bench/package-lock.json and needs
+# Node.js; the browser is Debian's Chromium, never a downloaded one.
 .PHONY: audit
 bench/node_modules/.package-lock.json: bench/package.json bench/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "make audit needs Node.js (18.16 or newer) and npm" >&2; exit 1; }
 	PUPPETEER_SKIP_DOWNLOAD=1 npm ci --prefix bench --no-audit --no-fund --loglevel=error
 	@touch $@
 
 audit: install browser bench/node_modules/.package-lock.json
-	$(BIN)/python bench/audit.py
+	$(BIN)/python bench/audit.py $(AUDIT_ARGS)
 
 # Requests/s, latency and queries of each page under gunicorn, driven by Debian's wrk
-# (bench/bench.py; BENCH_ARGS="--seconds 10 --pages today,history"). SQLite in a temp dir,
-# or the scratch PostgreSQL database named by DATABASE_URL.
+# (bench/bench.py; BENCH_ARGS="--seconds 10 --pages today,history"), the cached pages warm and
+# cold. SQLite in a temp dir, or the scratch PostgreSQL database named by DATABASE_URL.
 .PHONY: bench
 bench: install
 	@command -v wrk >/dev/null 2>&1 || { \

@@ -7,12 +7,13 @@ default mobile form factor) on today, history, the log form and the catalog with
 It prints one row of scores per page and, for each category below its target, the audits that
 fail. Exit status 1 when a target is missed.
 
-    .venv/bin/python bench/audit.py [--runs N] [--reports DIR]
+    .venv/bin/python bench/audit.py [--pages today,log] [--runs N] [--reports DIR]
 
 Each page is audited three times (`--runs`) and its median run by performance counts, as
-Lighthouse advises: timing varies with whatever else the machine is doing. CHROME_PATH names
-another Chromium; `--reports DIR` keeps Lighthouse's JSON reports. A Lighthouse error (or a
-page that did not answer 200 itself) stops the audit with exit status 2.
+Lighthouse advises: timing varies with whatever else the machine is doing. `--pages` picks
+some of today, history, log and catalog (CI audits today). CHROME_PATH names another
+Chromium; `--reports DIR` keeps Lighthouse's JSON reports. A Lighthouse error (or a page that
+did not answer 200 itself) stops the audit with exit status 2.
 """
 
 import argparse
@@ -42,6 +43,8 @@ from common import (
 
 LIGHTHOUSE = ROOT / "bench" / "node_modules" / ".bin" / "lighthouse"
 EMAIL = "audit@hipapp.test"
+# The pages audited (--pages picks some); {drill} is a drill on the person's current stage.
+PAGES = {"today": "/today/", "history": "/history/", "log": "/log/{drill}/", "catalog": "/drills/"}
 TARGETS = {"performance": 0.95, "accessibility": 1.0, "best-practices": 1.0, "seo": 0.9}
 # Chromium runs as root in containers here: no sandbox, no GPU, nothing phoning home.
 CHROME_FLAGS = [
@@ -219,7 +222,7 @@ def performance(report):
     return report["categories"]["performance"]["score"] or 0
 
 
-def audit(runs, reports_dir):
+def audit(names, runs, reports_dir):
     chrome = os.environ.get("CHROME_PATH") or shutil.which("chromium")
     if not chrome:
         raise Failure("no Chromium: install Debian's (`make browser`) or set CHROME_PATH")
@@ -239,12 +242,7 @@ def audit(runs, reports_dir):
             session = sign_in(port, password)
             headers_path = tmp / "headers.json"
             headers_path.write_text(json.dumps({"Cookie": f"sessionid={session}"}))
-            pages = {
-                "today": "/today/",
-                "history": "/history/",
-                "log": f"/log/{slug}/",
-                "catalog": "/drills/",
-            }
+            pages = {name: PAGES[name].format(drill=slug) for name in names}
             reports = {}
             for name, path in pages.items():
                 check_page(port, path, session)
@@ -311,17 +309,25 @@ def main():
         "--runs", type=int, default=3, help="Lighthouse runs a page; the median counts (3)"
     )
     parser.add_argument("--reports", type=Path, help="keep Lighthouse's JSON reports here")
+    parser.add_argument(
+        "--pages",
+        type=lambda text: text.split(","),
+        default=list(PAGES),
+        help=f"comma-separated subset of {','.join(PAGES)} (default: all)",
+    )
     args = parser.parse_args()
     if args.runs < 1:
         parser.error("--runs must be 1 or more")
-
+    unknown = set(args.pages) - set(PAGES)
+    if unknown:
+        parser.error(f"unknown pages: {', '.join(sorted(unknown))}")
     if args.reports:
         args.reports = args.reports.resolve()
         args.reports.mkdir(parents=True, exist_ok=True)
     # `kill` (SIGTERM) unwinds like Ctrl-C does, so gunicorn is stopped and temp files go.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     try:
-        pages, reports, seconds = audit(args.runs, args.reports)
+        pages, reports, seconds = audit(args.pages, args.runs, args.reports)
     except Failure as exc:
         print(f"audit: {exc}", file=sys.stderr)
         return 2
