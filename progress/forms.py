@@ -103,43 +103,74 @@ class RedFlagsForm(forms.Form):
     )
 
 
-class SetForm(RangesInFieldsMixin, forms.ModelForm):
-    reps = forms.IntegerField(
-        required=False,
-        min_value=0,
-        max_value=REPS_MAX,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-    )
-    seconds = forms.IntegerField(
-        label="Seconds",
-        required=False,
-        min_value=0,
-        max_value=SECONDS_MAX,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "data-timer-target": ""}),
-    )
+SIDES = [(SetEntry.Side.LEFT, "Left"), (SetEntry.Side.RIGHT, "Right"), (SetEntry.Side.BOTH, "Both")]
 
-    class Meta:
-        model = SetEntry
-        fields = ["reps", "seconds", "side", "load"]
-        widgets = {"load": forms.TextInput(attrs={"placeholder": "e.g. light band"})}
 
-    def __init__(self, *args, drill: Drill, **kwargs):
-        super().__init__(*args, **kwargs)
+class SetFields:
+    """One set's fields, shaped by the drill: reps or seconds (required), the side on one-sided
+    drills, and the band or load. Widgets carry Bootstrap's classes, so a set is drawn in one
+    Jinja2 template (jinja2/hipapp/set_fields.html), not a field template per field."""
+
+    template_name = "hipapp/set_fields.html"
+
+    def shape(self, drill: Drill):
         self.drill = drill
         measure = "seconds" if drill.is_timed else "reps"
         del self.fields["reps" if drill.is_timed else "seconds"]
         self.fields[measure].required = True
         if not drill.per_side:
             del self.fields["side"]
-        else:
-            self.fields["side"].choices = [
-                (SetEntry.Side.LEFT, "Left"),
-                (SetEntry.Side.RIGHT, "Right"),
-                (SetEntry.Side.BOTH, "Both"),
-            ]
 
 
-class BaseSetFormSet(forms.BaseInlineFormSet):
+def amount_field(label: str, maximum: int, **attrs) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=maximum,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "form-control"} | attrs),
+    )
+
+
+class NewSetForm(SetFields, forms.Form):
+    """A set of a session being logged (NewSetFormSet)."""
+
+    reps = amount_field("Reps", REPS_MAX)
+    seconds = amount_field("Seconds", SECONDS_MAX, **{"data-timer-target": ""})
+    side = forms.ChoiceField(choices=SIDES, widget=forms.Select(attrs={"class": "form-select"}))
+    load = forms.CharField(
+        label="Band or load",
+        required=False,
+        max_length=60,
+        widget=forms.TextInput(attrs={"placeholder": "e.g. light band", "class": "form-control"}),
+    )
+
+    def __init__(self, *args, drill: Drill, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.shape(drill)
+
+
+class SetForm(SetFields, RangesInFieldsMixin, forms.ModelForm):
+    """A set of a session being edited (SetFormSet): the same fields, saved to its row."""
+
+    reps = NewSetForm.base_fields["reps"]
+    seconds = NewSetForm.base_fields["seconds"]
+    side = NewSetForm.base_fields["side"]
+
+    class Meta:
+        model = SetEntry
+        fields = ["reps", "seconds", "side", "load"]
+        widgets = {"load": NewSetForm.base_fields["load"].widget}
+
+    def __init__(self, *args, drill: Drill, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.shape(drill)
+
+
+class DrillSets:
+    """What both set formsets share: the drill for every form, at least one set kept, and the
+    kept sets as values."""
+
     def __init__(self, *args, drill, **kwargs):
         self.drill = drill
         super().__init__(*args, **kwargs)
@@ -160,12 +191,14 @@ class BaseSetFormSet(forms.BaseInlineFormSet):
         self.add_fields(form, None)
         return form
 
-    def clean(self):
-        super().clean()
-        kept = [
+    def kept(self):
+        return [
             form for form in self.forms if form.cleaned_data and not self._should_delete_form(form)
         ]
-        if not kept:
+
+    def clean(self):
+        super().clean()
+        if not self.kept():
             raise forms.ValidationError("Log at least one set.")
 
     def set_values(self) -> list[dict]:
@@ -177,9 +210,30 @@ class BaseSetFormSet(forms.BaseInlineFormSet):
                 "side": form.cleaned_data.get("side") or SetEntry.Side.BOTH,
                 "load": form.cleaned_data.get("load", ""),
             }
-            for form in self.forms
-            if form.cleaned_data and not self._should_delete_form(form)
+            for form in self.kept()
         ]
+
+
+class BaseNewSetFormSet(DrillSets, forms.BaseFormSet):
+    """The sets of a new session: plain forms (no rows to load or save until it is recorded).
+    A set left empty is skipped, so a set is removed by clearing it."""
+
+    @classmethod
+    def get_default_prefix(cls):
+        return "sets"  # as the edit form's, so one posted form fits both
+
+    def initial_form_count(self):
+        """Prefilled sets are extra forms too (the view sets `extra`), so any may be emptied."""
+        return super().initial_form_count() if self.is_bound else 0
+
+
+NewSetFormSet = forms.formset_factory(
+    NewSetForm, formset=BaseNewSetFormSet, extra=0, min_num=0, max_num=20, validate_max=True
+)
+
+
+class BaseSetFormSet(DrillSets, forms.BaseInlineFormSet):
+    """The sets of a session being edited: changed in place, removed with their box."""
 
     def save(self, commit=True):
         instances = super().save(commit=False)

@@ -208,6 +208,16 @@ class TrainingSessionQuerySet(models.QuerySet):
             .values_list("day", "value", "pain")
         )
 
+    def last_sets(self, drill):
+        """(day, sets as the log form fills them in) of the latest session of the drill, or
+        None. Two queries of plain values."""
+        latest = self.filter(drill=drill).order_by("-day", "-created_at").values_list("pk", "day")
+        found = latest.first()
+        if found is None:
+            return None
+        sets = SetEntry.objects.filter(session_id=found[0]).order_by("position", "pk")
+        return found[1], list(sets.values("reps", "seconds", "side", "load"))
+
     def drills_logged(self):
         """The drills these sessions are of, by name, as (slug, name) rows."""
         return (
@@ -269,13 +279,6 @@ class TrainingSession(models.Model):
             {"reps": drill.reps, "seconds": drill.seconds, "side": side}
             for _ in range(drill.sets)
             for side in sides
-        ]
-
-    def set_values(self) -> list[dict]:
-        """The session's sets as the log form fills them in (from prefetched sets)."""
-        return [
-            {"reps": s.reps, "seconds": s.seconds, "side": s.side, "load": s.load}
-            for s in self.sets.all()
         ]
 
 

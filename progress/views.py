@@ -23,6 +23,7 @@ from . import pain, progression, rules
 from .forms import (
     CheckInForm,
     HistoryFilterForm,
+    NewSetFormSet,
     PrescribedForm,
     RedFlagsForm,
     SessionForm,
@@ -153,20 +154,20 @@ def player(request):
 @require_POST
 def player_save(request, drill):
     """Save one drill from the player as a session, from the fields the log form posts
-    (SessionForm and SetFormSet), answered in JSON.
+    (SessionForm and NewSetFormSet), answered in JSON.
 
     The client may send it again until it hears back (the offline queue will): a token already
     saved saves nothing new and answers 200 with created false; a new session answers 201.
     Bad input answers 400 with a message and the fields' errors, and saves nothing.
     """
-    drill = get_object_or_404(Drill, slug=drill)
+    drill = snapshot.catalog().drill(drill)
     user = request.user
     token = parse_token(request.POST.get("token"))
     existing = token and TrainingSession.objects.filter(user=user, token=token).first()
     if existing:
         return JsonResponse(saved_answer(existing, drill, created=False))
     form = SessionForm(request.POST, today=local_today(user))
-    formset = SetFormSet(request.POST, drill=drill, instance=TrainingSession())
+    formset = NewSetFormSet(request.POST, drill=drill)
     if not (form.is_valid() and formset.is_valid()):
         errors = {name: list(messages) for name, messages in form.errors.items()}
         for n, set_form in enumerate(formset.forms):
@@ -347,7 +348,7 @@ def change_stage(request, track, direction):
 @login_required
 @require_http_methods(["GET", "POST"])
 def log(request, drill):
-    drill = get_object_or_404(Drill, slug=drill)
+    drill = snapshot.catalog().drill(drill)
     user = request.user
     day = local_today(user)
     if request.method == "POST":
@@ -363,29 +364,21 @@ def log(request, drill):
     )
     if request.method == "POST":
         # No initial values here: a prefilled set sent back unchanged is still a set.
-        formset = SetFormSet(request.POST, drill=drill, instance=TrainingSession())
+        formset = NewSetFormSet(request.POST, drill=drill)
         if form.is_valid() and formset.is_valid():
             session, _ = TrainingSession.objects.record(
                 user, drill, sets=formset.set_values(), **form.cleaned_data
             )
             messages.success(request, f"Logged {drill.name} for {session.day:%A, %b %-d}.")
             return redirect("today")
-    last = (
-        TrainingSession.objects.for_user(user)
-        .filter(drill=drill)
-        .prefetch_related("sets")
-        .order_by("-day", "-created_at")
-        .first()
-    )
-    if request.method == "GET":
-        initial = last.set_values() if last else TrainingSession.prescribed_sets(drill)
-        formset = SetFormSet(drill=drill, instance=TrainingSession(), initial=initial)
-        formset.extra = max(0, len(initial) - formset.min_num)
-    return render(
-        request,
-        "progress/log.html",
-        {"drill": drill, "form": form, "formset": formset, "last": last, "today": day},
-    )
+    last_day = None
+    if request.method == "GET":  # last time's numbers, or the prescribed dose
+        last_day, initial = TrainingSession.objects.for_user(user).last_sets(drill) or (None, [])
+        initial = initial or TrainingSession.prescribed_sets(drill)
+        formset = NewSetFormSet(drill=drill, initial=initial)
+        formset.extra = len(initial)
+    context = {"drill": drill, "form": form, "formset": formset, "today": day}
+    return render(request, "progress/log.html", context | {"last_day": last_day})
 
 
 def log_as_prescribed(request, drill, day):

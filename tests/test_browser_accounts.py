@@ -1,6 +1,7 @@
 """A person's whole account life in headless Chromium, with the CSP watching every page."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -18,9 +19,12 @@ def new_york_page(make_page):
 
 
 def open_menu(page):
+    """Open the phone menu and wait until it has finished opening (Bootstrap animates it)."""
+    page.wait_for_load_state()  # Bootstrap's script, which opens the menu, has run
     toggle = page.get_by_role("button", name="Show menu")
     if toggle.is_visible() and toggle.get_attribute("aria-expanded") == "false":
         toggle.click()
+        expect(page.locator("#main-nav")).to_have_class(re.compile(r"\bshow\b"))
 
 
 def test_sign_up_out_in_change_time_zone_export_and_delete(new_york_page, catalog):
@@ -37,7 +41,8 @@ def test_sign_up_out_in_change_time_zone_export_and_delete(new_york_page, catalo
     assert dana.time_zone == "America/New_York"  # from the browser
 
     open_menu(page)
-    page.get_by_role("button", name="Sign out").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Tight hip flexors")
 
     page.goto("/accounts/login/")

@@ -49,16 +49,18 @@ document.addEventListener("DOMContentLoaded", () => {
     input.insertAdjacentElement("afterend", button);
   };
 
+  // A saved set (editing) is removed with its box; a new one by sending none of its fields.
   const addRemove = (row) => {
+    if (row.querySelector(".remove-set")) return;
     const remove = row.querySelector('input[name$="-DELETE"]');
-    if (!remove || row.querySelector(".remove-set")) return;
-    remove.closest(".mb-3, .form-check")?.setAttribute("hidden", "");
+    remove?.closest(".form-check")?.setAttribute("hidden", "");
     const button = document.createElement("button");
     button.type = "button";
     button.className = "btn btn-link link-danger remove-set p-0";
     button.textContent = "Remove this set";
     button.addEventListener("click", () => {
-      remove.checked = true;
+      if (remove) remove.checked = true;
+      else for (const field of row.querySelectorAll("input, select")) field.disabled = true;
       row.hidden = true;
       renumber();
     });
