@@ -3,8 +3,6 @@ each track's next stage can open. No pain, notes or email address in it."""
 
 from datetime import UTC, date, datetime, timedelta
 
-from icalendar import Calendar, Event
-
 from exercises.models import Drill
 from progress import progression
 from progress.models import FollowedTrack
@@ -25,8 +23,10 @@ def due_drills(cards) -> list[Drill]:
     return [f.stage.drill for f in progression.training_order([c.followed for c in cards])]
 
 
-def training_event(feed, user, day: date, description: str, stamp: datetime) -> Event:
+def training_event(feed, user, day: date, description: str, stamp: datetime):
     start = datetime.combine(day, user.remind_at, tzinfo=user.zone).astimezone(UTC)
+    from icalendar import Event  # only for a feed being built: it is large
+
     event = Event()
     event.add("uid", uid(feed, f"training-{day:%Y%m%d}"))
     event.add("dtstamp", stamp)
@@ -38,12 +38,14 @@ def training_event(feed, user, day: date, description: str, stamp: datetime) -> 
     return event
 
 
-def stage_event(feed, card, stamp: datetime) -> Event:
+def stage_event(feed, card, stamp: datetime):
     track, stage = card.followed.track, card.stage
     if stage.position >= card.followed.stage_total:
         summary = f"{track.name}: stage {stage.position} can become your maintenance"
     else:
         summary = f"{track.name}: stage {stage.position + 1} can open"
+    from icalendar import Event  # only for a feed being built: it is large
+
     event = Event()
     event.add("uid", uid(feed, f"{track.slug}-after-stage-{stage.position}"))
     event.add("dtstamp", stamp)
@@ -69,6 +71,8 @@ def plan_calendar(feed, today: date, now: datetime) -> bytes:
         description = f"Drills due:\n{names}\n\nStart: {site_url(PLAYER_URL)}"
     else:
         description = f"Choose a track to start with: {site_url(PLAYER_URL)}"
+    from icalendar import Calendar
+
     calendar = Calendar()
     calendar.add("prodid", "-//Hipapp//Training plan//EN")
     calendar.add("version", "2.0")

@@ -3,7 +3,6 @@ import ipaddress
 from base64 import urlsafe_b64decode
 from urllib.parse import urlsplit
 
-from cryptography.hazmat.primitives.asymmetric import ec
 from django import forms
 
 from .models import PushSubscription
@@ -57,6 +56,8 @@ class SubscriptionForm(forms.ModelForm):
         return endpoint
 
     def clean_p256dh(self):
+        from cryptography.hazmat.primitives.asymmetric import ec  # only here: it is large
+
         key = self.cleaned_data["p256dh"]
         try:
             ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), b64url_bytes(key))

@@ -17,12 +17,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-import requests
 from django.conf import settings
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
-from pywebpush import WebPushException, webpush
 
 from accounts.models import Remind, User
 from progress.models import TrainingSession
@@ -107,6 +105,11 @@ def send_email(person, note, outcome: Outcome):
 
 
 def send_push(person, note, outcome: Outcome):
+    # Imported here: web push (requests, cryptography) adds some 20 MB to a process, and only
+    # the reminder runner sends.
+    import requests
+    from pywebpush import WebPushException, webpush
+
     payload = messages.training_push(note)
     delivered = False
     for device in PushSubscription.objects.filter(user=person):
