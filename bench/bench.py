@@ -359,6 +359,7 @@ def log_form(port, person: Person) -> dict:
     if page.status != 200:
         fail(f"GET {path} as {person.label}: {page.status}")
     form = {name: value for name, value in form_fields(page.text, "log-form") if name != "token"}
+    form["pain"] = form.get("pain") or "1"  # never assumed: the person chooses it
     answer = browser.request("POST", path, form | {"token": str(uuid.uuid4())})
     if not answer.redirects_to("/today/"):
         fail(
