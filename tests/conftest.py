@@ -3,6 +3,7 @@ import re
 import shutil
 import threading
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
@@ -179,6 +180,27 @@ def follow(user, slug, started, position=1):
         followed=followed, to_stage=stage, kind="start", day=started, reason="Started."
     )
     return followed
+
+
+def sessions(user, drill, days, pain=0, values=(10, 10, 10)):
+    """Sessions of drill on each day, with sets of `values` reps or seconds; bulk, for speed."""
+    from progress.models import SetEntry, TrainingSession, WeeklyTotal
+
+    made = TrainingSession.objects.bulk_create(
+        TrainingSession(user=user, drill=drill, day=day, effort=5, pain=pain) for day in days
+    )
+    field = "seconds" if drill.is_timed else "reps"
+    SetEntry.objects.bulk_create(
+        SetEntry(session=session, position=n, **{field: value})
+        for session in made
+        for n, value in enumerate(values, start=1)
+    )
+    WeeklyTotal.objects.rebuild(user)  # as logging does, for the drill charts
+    return made
+
+
+def daily(first, last):
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
 def query_name(sql: str) -> str | None:

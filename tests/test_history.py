@@ -12,8 +12,8 @@ from exercises import snapshot
 from exercises.models import Drill, Stage
 from exercises.revision import catalog_changed
 from progress import history
-from progress.models import SetEntry, StageChange, TrainingSession, WeeklyTotal
-from tests.conftest import follow, queries, text
+from progress.models import StageChange, TrainingSession
+from tests.conftest import daily, follow, queries, sessions, text
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 11, 18, 12, 0, tzinfo=BERLIN)  # a Wednesday
@@ -39,25 +39,6 @@ def advance(followed, day, counted_weeks=3, reason="3 of 3 weeks done."):
     )
     followed.stage, followed.stage_started = target, day
     followed.save()
-
-
-def sessions(user, drill, days, pain=0, values=(10, 10, 10)):
-    """Sessions of drill on each day, with sets of `values` reps or seconds; bulk, for speed."""
-    made = TrainingSession.objects.bulk_create(
-        TrainingSession(user=user, drill=drill, day=day, effort=5, pain=pain) for day in days
-    )
-    field = "seconds" if drill.is_timed else "reps"
-    SetEntry.objects.bulk_create(
-        SetEntry(session=session, position=n, **{field: value})
-        for session in made
-        for n, value in enumerate(values, start=1)
-    )
-    WeeklyTotal.objects.rebuild(user)  # as logging does, for the drill charts
-    return made
-
-
-def daily(first, last):
-    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
 # --- pure pieces -------------------------------------------------------------------------------
