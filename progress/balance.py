@@ -195,7 +195,7 @@ def changes(tests: list[SelfTestResult]) -> list[Change]:
         return (t.knee.left + t.knee.right) / 2
 
     measures = [
-        ("Knee-raise hold, both sides' average", knee, " s"),
+        ("Knee-raise hold, average of both sides", knee, " s"),
         ("Leg-lift control", lambda t: t.leg_lift, " of 4"),
         ("Everyday hips", lambda t: t.everyday, "/10"),
     ]

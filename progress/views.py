@@ -18,19 +18,22 @@ from exercises.models import Drill, Stage, Track
 from exercises.views import catalog_context
 from hipapp.pagecache import cached_page
 
+from . import balance, pain, progression, rules
 from . import history as hist
-from . import pain, progression, rules
 from .forms import (
     CheckInForm,
     HistoryFilterForm,
     PrescribedForm,
     RedFlagsForm,
+    SelfTestForm,
     SessionForm,
     SetFormSet,
 )
 from .models import (
+    KNEE_RAISE_CAP,
     CheckIn,
     FollowedTrack,
+    SelfTest,
     StageChange,
     TrainingSession,
     WeeklyTotal,
@@ -72,8 +75,9 @@ def today(request):
     user = request.user
     day = local_today(user)
     # Queries: followed tracks (1); the sessions the rule reads, this week's and yesterday's
-    # (1); the morning check-ins (1); the sets of each track's latest two sessions (1); on a
-    # rest day, the stand-alone drills (1). With nothing followed, the catalog's tracks instead.
+    # (1); the morning check-ins (1); the sets of each track's latest two sessions (1); the
+    # latest self-test's day (1); on a rest day, the stand-alone drills (1). With nothing
+    # followed, the catalog's tracks instead.
     followed = FollowedTrack.objects.for_user(user).following().joined()
     if not followed:
         context = {
@@ -117,8 +121,19 @@ def today(request):
             "next_token": uuid.uuid4(),
             "check_in_form": CheckInForm() if ask_check_in else None,
             "alarm": progression.alarm(cards, done, this_morning),
+            "self_test_due": self_test_due(user, day, cards),
         },
     )
+
+
+def self_test_due(user, day, cards) -> bool:
+    """Offer the self-test on today's page (balance.self_test_due): one query."""
+    complete = [
+        card.followed.stage_started
+        for card in cards
+        if card.verdict.can_advance or card.verdict.status == rules.Status.MAINTAIN
+    ]
+    return balance.self_test_due(SelfTest.objects.for_user(user).last_day(), day, complete)
 
 
 @login_required
@@ -582,3 +597,81 @@ def drill_history(request, drill):
             "total_sessions": sum(t.sessions for t in totals),
         },
     )
+
+
+# --- self-tests -------------------------------------------------------------------------------
+
+SELF_TESTS_SHOWN = 24  # two years of monthly tests
+
+
+@login_required
+@require_safe
+def self_tests(request):
+    """Every self-test, newest first, with the knee-raise balance and how each measure moved.
+    Queries: the tests (1)."""
+    tests = balance.results(SelfTest.objects.for_user(request.user).rows()[:SELF_TESTS_SHOWN])
+    return render(
+        request,
+        "progress/self_tests.html",
+        {
+            "title": "Self-tests",
+            "description": "Three quick self-tests that show whether your hip training is "
+            "working, and how your left and right sides compare.",
+            "tests": tests,
+            "knee": balance.latest_knee_balance(tests),
+            "changes": balance.changes(tests),
+            "shown": SELF_TESTS_SHOWN,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def self_test_new(request):
+    user = request.user
+    day = local_today(user)
+    form = SelfTestForm(request.POST or None, today=day, user=user, initial={"day": day})
+    if form.is_valid():
+        test, created = SelfTest.objects.record(user, form.cleaned_data["day"], **form.results())
+        when = f"{test.day:%A, %b} {test.day.day}"
+        messages.success(
+            request,
+            f"Your self-test for {when} is saved."
+            if created
+            else f"Your self-test for {when} is updated with these numbers.",
+        )
+        return redirect("progress:self_tests")
+    today_test = SelfTest.objects.for_user(user).filter(day=day).first()
+    context = {
+        "title": "Take the self-test",
+        "form": form,
+        "today_test": today_test,
+        "cap": KNEE_RAISE_CAP,
+    }
+    return render(request, "progress/self_test_form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def self_test_edit(request, test):
+    test = get_object_or_404(SelfTest, pk=test, user=request.user)
+    form = SelfTestForm(
+        request.POST or None, instance=test, today=local_today(request.user), user=request.user
+    )
+    if form.is_valid():
+        form.save()
+        request.user.data_changed()
+        messages.success(request, "Your changes are saved.")
+        return redirect("progress:self_tests")
+    context = {"title": "Edit a self-test", "form": form, "test": test, "cap": KNEE_RAISE_CAP}
+    return render(request, "progress/self_test_form.html", context)
+
+
+@login_required
+@require_POST
+def self_test_delete(request, test):
+    test = get_object_or_404(SelfTest, pk=test, user=request.user)
+    test.delete()
+    request.user.data_changed()
+    messages.success(request, f"Deleted the self-test of {test.day:%b} {test.day.day}.")
+    return redirect("progress:self_tests")

@@ -172,13 +172,13 @@ def test_changes_compare_the_first_test_shown_with_the_latest():
         )
     )
     assert [c.text for c in balance.changes(tests)] == [
-        "Knee-raise hold, both sides' average: 42 s, up from 25 s",
+        "Knee-raise hold, average of both sides: 42 s, up from 25 s",
         "Leg-lift control: 3 of 4, up from 1 of 4",
         "Everyday hips: 8/10, up from 5/10",
     ]
     worse = balance.results(rows((TODAY, 21, 20, 1, 4), (TODAY - timedelta(weeks=4), 20, 20, 1, 5)))
     assert [c.text for c in balance.changes(worse)] == [
-        "Knee-raise hold, both sides' average: 20.5 s, up from 20 s",
+        "Knee-raise hold, average of both sides: 20.5 s, up from 20 s",
         "Leg-lift control: 1 of 4, the same as at first",
         "Everyday hips: 4/10, down from 5/10",
     ]

@@ -45,6 +45,7 @@ FORMS = {
     "/today/check-in/": ["stiffness", "pain", "skip"],
     "/start/": ["tracks", "red_flags"],
     "/red-flags/read/": ["red_flags"],
+    "/self-tests/new/": ["knee_left", "knee_right", "leg_lift", "everyday", "day"],
 }
 SIGNED_IN = {
     "/account/",
@@ -53,6 +54,7 @@ SIGNED_IN = {
     "/today/check-in/",
     "/start/",
     "/red-flags/read/",
+    "/self-tests/new/",
 }
 
 hypothesis_settings = settings(

@@ -291,6 +291,12 @@ def sample_device(owner):
     return device.pk
 
 
+def sample_self_test(owner):
+    from progress.models import SelfTest
+
+    return SelfTest.objects.create(user=owner, day=timezone.localdate(), knee_left=30).pk
+
+
 PRIVATE_NOTE = "alice-private-note"
 # Values for route parameters, made for the owner. A new parameter name fails the walk
 # until a maker is added here. OWNED parameters name the owner's objects: another person
@@ -301,8 +307,9 @@ SAMPLES = {
     "drill": lambda owner: "band-hurdle-hold",
     "track_slug": lambda owner: "psoas-control",
     "device": sample_device,
+    "test": sample_self_test,
 }
-OWNED = {"pk", "track", "device"}
+OWNED = {"pk", "track", "device", "test"}
 
 
 def fill(route, owner):
