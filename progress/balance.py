@@ -72,6 +72,14 @@ class Balance:
         return f"your {side} side {did}: start each set on the {side}"
 
     @property
+    def left_text(self) -> str:
+        return _amount(self.left, self.timed)
+
+    @property
+    def right_text(self) -> str:
+        return _amount(self.right, self.timed)
+
+    @property
     def gap_text(self) -> str:
         """'25% (left weaker)', 'level', or '–' when the sides cannot be compared."""
         if self.gap is None:
@@ -79,6 +87,13 @@ class Balance:
         if not self.gap:
             return "level"
         return f"{self.gap}% ({self.weaker} weaker)"
+
+
+def _amount(value: float | None, timed: bool) -> str:
+    """'24 s', '9.5 reps', '–' for a side not done."""
+    if value is None:
+        return "–"
+    return f"{_n(value)} s" if timed else f"{_n(value)} reps"
 
 
 def per_set(total: float, sets: int) -> float | None:
@@ -116,15 +131,30 @@ class SideSession:
 
 
 def side_sessions(rows, name: str, timed: bool) -> list[SideSession]:
-    """Rows of (day, session id, side, longest hold, reps added up, sets), as
-    SetEntryQuerySet.side_sessions gives them, as a session each, newest first."""
+    """Rows of (day, session id, side, longest hold, seconds added up, reps added up, sets), as
+    SetEntryQuerySet.side_sessions gives them, as a session each, newest first: each side's
+    longest hold, or its reps added up."""
     sessions: dict[int, tuple[date, dict[str, int]]] = {}
-    for day, session_id, side, best, reps, _sets in rows:
+    for day, session_id, side, best, _seconds, reps, _sets in rows:
         sessions.setdefault(session_id, (day, {}))[1][side] = best if timed else reps
     return [
         SideSession(day, Balance(name, sides.get("left"), sides.get("right"), timed))
         for day, sides in reversed(sessions.values())
     ]
+
+
+def recent_balance(rows, since: date, name: str, timed: bool) -> Balance | None:
+    """The same rows from `since` on, compared as drill_balances compares a drill's sides:
+    each side's average set. None unless both sides were done."""
+    totals = {"left": [0, 0], "right": [0, 0]}
+    for day, _session, side, _best, seconds, reps, sets in rows:
+        if day >= since and side in totals:
+            totals[side][0] += seconds if timed else reps
+            totals[side][1] += sets
+    left, right = per_set(*totals["left"]), per_set(*totals["right"])
+    if left is None or right is None:
+        return None
+    return Balance(name, left, right, timed)
 
 
 # --- the self-test ----------------------------------------------------------------------------

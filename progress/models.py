@@ -303,13 +303,14 @@ class SetEntryQuerySet(models.QuerySet):
         )
 
     def side_sessions(self):
-        """(day, session id, side, longest hold, reps added up, sets) for each session and
-        side, oldest first."""
+        """(day, session id, side, longest hold, seconds added up, reps added up, sets) for
+        each session and side, oldest first."""
         return (
             self.order_by()
             .values_list("session__day", "session_id", "side")
             .annotate(
                 best=Coalesce(models.Max("seconds"), 0),
+                seconds=Coalesce(models.Sum("seconds"), 0),
                 reps=Coalesce(models.Sum("reps"), 0),
                 sets=models.Count("pk"),
             )

@@ -18,7 +18,7 @@ from exercises.models import Drill, Stage, Track
 from exercises.views import catalog_context
 from hipapp.pagecache import cached_page
 
-from . import balance, pain, progression, rules
+from . import balance, overview, pain, progression, rules
 from . import history as hist
 from .forms import (
     CheckInForm,
@@ -34,6 +34,7 @@ from .models import (
     CheckIn,
     FollowedTrack,
     SelfTest,
+    SetEntry,
     StageChange,
     TrainingSession,
     WeeklyTotal,
@@ -465,6 +466,7 @@ def delete(request, pk):
 
 
 SESSIONS_PER_PAGE = 20
+SELF_TESTS_FOR_BALANCE = 6  # the knee-raise balance: the latest of these with both sides
 
 
 @login_required
@@ -475,28 +477,21 @@ def history(request):
     day = local_today(user)
     # Queries: followed tracks (1), their stage changes (1), the current stages' sessions,
     # mornings and latest sets (3), a year of daily session counts (1), pain by week (1),
-    # drills logged for the filter (1), and the page of sessions: count, rows, their sets (3).
-    # None grows with the years.
-    followed = FollowedTrack.objects.for_user(user).joined()
-    changes = {}
-    catalog = snapshot.catalog()
-    for change in StageChange.objects.filter(followed__user=user):
-        change.to_stage = catalog.stages[change.to_stage_id]
-        changes.setdefault(change.followed_id, []).append(change)
-    current = [f for f in followed if f.state != FollowedTrack.State.LEFT]
-    verdicts = {
-        card.followed.pk: card.verdict for card in progression.track_cards(user, day, current)
-    }
-    timelines = [hist.timeline(f, changes.get(f.pk, []), verdicts.get(f.pk)) for f in followed]
+    # each side of the one-sided drills (1), the latest self-tests (1), drills logged for the
+    # filter (1), and the page of sessions: count, rows, their sets (3). None grows with the
+    # years.
+    timelines = overview.timelines(user, day)
 
     mine = TrainingSession.objects.for_user(user)
     counts = mine.daily_counts(hist.heat_start(day), day)
     heat = hist.heat_map(counts, day)
     adherence = hist.adherence(set(counts), day, user.days_per_week)
     pain_weeks = pain.by_week(user, day)
+    sides = overview.drill_balances(user, day)
+    knee = balance.latest_knee_balance(overview.self_tests(user, SELF_TESTS_FOR_BALANCE))
 
     drills = list(mine.drills_logged())
-    tracks = [f.track for f in followed]
+    tracks = [line.followed.track for line in timelines]
     filters = HistoryFilterForm(query or None, tracks=tracks, drills=drills)
     listing = Paginator(filters.apply(mine.listing()), SESSIONS_PER_PAGE).get_page(
         query.get("page")
@@ -514,6 +509,8 @@ def history(request):
             "heat": heat,
             "adherence": adherence,
             "pain_weeks": pain_weeks,
+            "sides": sides,
+            "knee": knee,
             "drills": drills,
             "filters": filters,
             "page": listing,
@@ -534,7 +531,8 @@ def drill_history(request, drill):
     user, slug = request.user, drill
     day = local_today(user)
     # Queries: the last twelve weeks' sessions (1), every week's totals (1), the person's
-    # stage changes to or from this drill (1). The drill comes from the process's catalog.
+    # stage changes to or from this drill (1); for a one-sided drill, each side of those
+    # sessions (1). The drill comes from the process's catalog.
     catalog = snapshot.catalog()
     drill = catalog.drill(slug)
     unit = "s" if drill.is_timed else "reps"
@@ -551,6 +549,7 @@ def drill_history(request, drill):
         .filter(Q(to_stage__drill=drill) | Q(from_stage__drill=drill))
         .values_list("day", "to_stage_id", "kind")
     ]
+    sides, side_balance = side_history(user, drill, recent_from, day)
     measure = "best hold" if drill.is_timed else "total reps"
     chart = hist.line_chart(
         recent,
@@ -595,7 +594,29 @@ def drill_history(request, drill):
             "long_chart": long_chart,
             "marks": marks,
             "total_sessions": sum(t.sessions for t in totals),
+            "last_week": totals[-1].week if totals else None,
+            "sides": sides,
+            "side_balance": side_balance,
         },
+    )
+
+
+def side_history(user, drill, first, last):
+    """A one-sided drill's left and right in each session from first to last (newest first),
+    and over the last four weeks: one query. Nothing for a drill done on both sides at once."""
+    if not drill.per_side:
+        return [], None
+    rows = list(
+        SetEntry.objects.for_user(user)
+        .filter(session__drill=drill)
+        .between(first, last)
+        .one_sided()
+        .side_sessions()
+    )
+    since = overview.balance_since(last)
+    return (
+        balance.side_sessions(rows, drill.name, drill.is_timed),
+        balance.recent_balance(rows, since, drill.name, drill.is_timed),
     )
 
 

@@ -3,7 +3,8 @@ import re
 import shutil
 import threading
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
@@ -20,6 +21,8 @@ from exercises.models import Stage
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PASSWORD = "correct horse 42 battery"
+NOW = datetime(2026, 11, 18, 12, 0, tzinfo=ZoneInfo("Europe/Berlin"))  # a Wednesday, in Berlin
+TODAY = NOW.date()
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
@@ -52,6 +55,15 @@ def fresh_catalog_snapshot():
     snapshot.forget()
     yield
     snapshot.forget()
+
+
+@pytest.fixture
+def frozen():
+    """Time stands still at NOW."""
+    import time_machine
+
+    with time_machine.travel(NOW, tick=False):
+        yield
 
 
 @pytest.fixture

@@ -112,22 +112,33 @@ def test_sets_of_both_sides_and_unknown_drills_are_left_out():
     assert balance.drill_balances(rows, DRILLS) == []
 
 
+SIDE_ROWS = [  # (day, session, side, longest hold, seconds added up, reps added up, sets)
+    (date(2026, 11, 2), 7, "left", 20, 40, 0, 2),
+    (date(2026, 11, 2), 7, "right", 30, 60, 0, 2),
+    (date(2026, 11, 9), 9, "left", 28, 50, 0, 2),
+    (date(2026, 11, 9), 9, "right", 30, 60, 0, 2),
+    (date(2026, 11, 16), 12, "right", 30, 30, 0, 1),  # the left side skipped
+]
+
+
 def test_side_sessions_list_each_session_newest_first_with_its_gap():
-    rows = [
-        (date(2026, 11, 2), 7, "left", 20, 0, 2),
-        (date(2026, 11, 2), 7, "right", 30, 0, 2),
-        (date(2026, 11, 9), 9, "left", 28, 0, 2),
-        (date(2026, 11, 9), 9, "right", 30, 0, 2),
-        (date(2026, 11, 16), 12, "right", 30, 0, 2),  # the left side skipped
-    ]
-    found = balance.side_sessions(rows, "Side plank", timed=True)
+    found = balance.side_sessions(SIDE_ROWS, "Side plank", timed=True)
     assert [(s.day.day, s.balance.left, s.balance.right, s.balance.gap) for s in found] == [
         (16, None, 30, None),
         (9, 28, 30, 7),
         (2, 20, 30, 33),
     ]
-    reps = balance.side_sessions([(TODAY, 1, "left", 0, 24, 3)], "March", timed=False)
+    reps = balance.side_sessions([(TODAY, 1, "left", 0, 0, 24, 3)], "March", timed=False)
     assert reps[0].balance.left == 24 and reps[0].balance.right is None
+
+
+def test_a_drills_recent_balance_compares_the_average_sets_since_a_day():
+    # From Nov 9: left 50 s in 2 sets, right 90 s in 3 sets: 25 against 30.
+    recent = balance.recent_balance(SIDE_ROWS, date(2026, 11, 9), "Side plank", timed=True)
+    assert (recent.left, recent.right, recent.gap) == (25.0, 30.0, 17)
+    assert recent.advice == "your left side holds 17% less: start each set on the left"
+    assert balance.recent_balance(SIDE_ROWS, date(2026, 11, 10), "Side plank", True) is None
+    assert balance.recent_balance([], TODAY, "Side plank", True) is None
 
 
 # --- self-tests -------------------------------------------------------------------------------

@@ -351,6 +351,8 @@ def test_history_pages_run_the_same_queries_for_a_week_as_for_three_years(
         "select progress_setentry",  # the sets of each track's latest two sessions
         "select progress_trainingsession",  # a year of daily counts
         "select progress_weeklytotal",  # pain by week, during training and (UNION) mornings
+        "select progress_setentry",  # each side of the one-sided drills, last four weeks
+        "select progress_selftest",  # the latest self-tests, for the knee-raise balance
         "select exercises_drill",  # the drills logged, for the filter
         "select progress_trainingsession",  # the page of sessions: how many in all
         "select progress_trainingsession",  # the page's rows

@@ -11,17 +11,9 @@ import time_machine
 
 from exercises import snapshot
 from progress.models import SelfTest, StageChange
-from tests.conftest import follow, queries, sessions, text
+from tests.conftest import TODAY, follow, queries, sessions, text
 
 BERLIN = ZoneInfo("Europe/Berlin")
-NOW = datetime(2026, 11, 18, 12, 0, tzinfo=BERLIN)  # a Wednesday
-TODAY = NOW.date()
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 def answers(**values):
