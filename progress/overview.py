@@ -3,13 +3,15 @@ share page (sharing/) both draw their stages and sides from these, in a fixed nu
 queries of plain values, and shape them with the pure functions in history.py and
 balance.py."""
 
+from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from exercises import snapshot
 
 from . import balance, progression
 from . import history as hist
-from .models import FollowedTrack, SelfTest, SetEntry, StageChange
+from .models import FollowedTrack, SelfTest, SetEntry, StageChange, TrainingSession
 
 
 def timelines(user, day: date) -> list[hist.Timeline]:
@@ -43,3 +45,46 @@ def drill_balances(user, day: date) -> list[balance.Balance]:
 def self_tests(user, limit: int) -> list[balance.SelfTestResult]:
     """The latest self-tests, newest first: one query."""
     return balance.results(SelfTest.objects.for_user(user).rows()[:limit])
+
+
+@dataclass(frozen=True)
+class StageChart:
+    track: str
+    drill: object  # exercises.models.Drill
+    sessions: int
+    svg: str  # empty when there is no session to draw
+
+
+def stage_charts(user, day: date, timelines: list[hist.Timeline]) -> list[StageChart]:
+    """The current drill of each track still followed, charted over the last RECENT_WEEKS
+    weeks as /history/<drill>/ charts it (history.line_chart), with the track's stage
+    changes marked: one query for every drill."""
+    first = day - timedelta(weeks=hist.RECENT_WEEKS) + timedelta(days=1)
+    lines = {}
+    for line in timelines:
+        if line.followed.state != FollowedTrack.State.LEFT:
+            lines.setdefault(line.followed.stage.drill_id, line)
+    catalog = snapshot.catalog()
+    points = defaultdict(list)
+    for drill_id, when, best, reps, pain in TrainingSession.objects.for_user(
+        user
+    ).chart_points_by_drill(list(lines), first, day):
+        value = best if catalog.drills[drill_id].is_timed else reps
+        points[drill_id].append(hist.Point(when, value, pain))
+    charts = []
+    for drill_id, line in lines.items():
+        drill = catalog.drills[drill_id]
+        marks = [
+            hist.Mark(span.began, f"Stage {span.stage.position}", span.how != "Stepped back")
+            for span in line.spans[1:]
+        ]
+        measure = "best hold" if drill.is_timed else "total reps"
+        title = f"{drill.name}, {measure} per session over the last {hist.RECENT_WEEKS} weeks"
+        unit = "s" if drill.is_timed else "reps"
+        svg = (
+            hist.line_chart(points[drill_id], marks, unit, title, f"chart-{drill.slug}", first, day)
+            if points[drill_id]
+            else ""
+        )
+        charts.append(StageChart(line.followed.track.name, drill, len(points[drill_id]), svg))
+    return charts

@@ -46,6 +46,7 @@ FORMS = {
     "/start/": ["tracks", "red_flags"],
     "/red-flags/read/": ["red_flags"],
     "/self-tests/new/": ["knee_left", "knee_right", "leg_lift", "everyday", "day"],
+    "/account/sharing/": ["label", "days", "include_notes"],
 }
 SIGNED_IN = {
     "/account/",
@@ -55,6 +56,7 @@ SIGNED_IN = {
     "/start/",
     "/red-flags/read/",
     "/self-tests/new/",
+    "/account/sharing/",
 }
 
 hypothesis_settings = settings(
