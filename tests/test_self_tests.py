@@ -46,7 +46,7 @@ def test_a_self_test_is_saved_for_the_day_and_listed(client, catalog, alice, fro
     )  # fmt: skip
     page = text(client.get("/self-tests/"))
     assert "Your self-test for Wednesday, Nov 18 is saved." in page
-    assert "Wed, Nov 18, 2026 30 s 40 s 25% (left weaker) stage 2 of 4 6/10" in page
+    assert "Nov 18, 2026 30 s 40 s 25% (left weaker) 2 of 4 6/10" in page
     assert "In your latest knee-raise test, your left side holds 25% less: start each set" in page
 
 
@@ -65,7 +65,7 @@ def test_a_side_left_out_is_saved_without_a_gap(client, catalog, alice, frozen):
     client.post("/self-tests/new/", answers(knee_right=0, leg_lift=0))
     assert SelfTest.objects.get(user=alice).knee_left is None
     page = text(client.get("/self-tests/"))
-    assert "– 0 s – stage 0 of 4 –" in page
+    assert "– 0 s – 0 of 4 –" in page
     assert "start each set" not in page
 
 
