@@ -1,7 +1,7 @@
-"""What the pages that look back at a person's training fetch: /history/ and the read-only
-share page (sharing/) both draw their stages and sides from these, in a fixed number of
-queries of plain values, and shape them with the pure functions in history.py and
-balance.py."""
+"""What the pages that look back at a person's training fetch: /history/, a drill's page and
+the read-only share page (sharing/) draw their stages, sides and charts from these, in a
+fixed number of queries of plain values, and shape them with the pure functions in
+history.py and balance.py."""
 
 from collections import defaultdict
 from dataclasses import dataclass
@@ -40,6 +40,25 @@ def drill_balances(user, day: date) -> list[balance.Balance]:
     a row for each drill and side, summed by the database."""
     rows = SetEntry.objects.for_user(user).between(balance_since(day), day).one_sided()
     return balance.drill_balances(rows.side_totals(), snapshot.catalog().drills)
+
+
+def drill_sides(user, drill, first: date, last: date):
+    """A one-sided drill's left and right in each session from first to last (newest first),
+    and over the last four weeks: one query. Nothing for a drill done on both sides at once."""
+    if not drill.per_side:
+        return [], None
+    rows = list(
+        SetEntry.objects.for_user(user)
+        .filter(session__drill=drill)
+        .between(first, last)
+        .one_sided()
+        .side_sessions()
+    )
+    since = balance_since(last)
+    return (
+        balance.side_sessions(rows, drill.name, drill.is_timed),
+        balance.recent_balance(rows, since, drill.name, drill.is_timed),
+    )
 
 
 def self_tests(user, limit: int) -> list[balance.SelfTestResult]:

@@ -34,7 +34,6 @@ from .models import (
     CheckIn,
     FollowedTrack,
     SelfTest,
-    SetEntry,
     StageChange,
     TrainingSession,
     WeeklyTotal,
@@ -549,7 +548,7 @@ def drill_history(request, drill):
         .filter(Q(to_stage__drill=drill) | Q(from_stage__drill=drill))
         .values_list("day", "to_stage_id", "kind")
     ]
-    sides, side_balance = side_history(user, drill, recent_from, day)
+    sides, side_balance = overview.drill_sides(user, drill, recent_from, day)
     measure = "best hold" if drill.is_timed else "total reps"
     chart = hist.line_chart(
         recent,
@@ -598,25 +597,6 @@ def drill_history(request, drill):
             "sides": sides,
             "side_balance": side_balance,
         },
-    )
-
-
-def side_history(user, drill, first, last):
-    """A one-sided drill's left and right in each session from first to last (newest first),
-    and over the last four weeks: one query. Nothing for a drill done on both sides at once."""
-    if not drill.per_side:
-        return [], None
-    rows = list(
-        SetEntry.objects.for_user(user)
-        .filter(session__drill=drill)
-        .between(first, last)
-        .one_sided()
-        .side_sessions()
-    )
-    since = overview.balance_since(last)
-    return (
-        balance.side_sessions(rows, drill.name, drill.is_timed),
-        balance.recent_balance(rows, since, drill.name, drill.is_timed),
     )
 
 

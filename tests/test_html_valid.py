@@ -1,5 +1,5 @@
 """The Nu HTML Checker (the W3C validator) finds no error on the pages that show training:
-today, history, a drill's chart, the self-test pages and the share page, each with more
+today, history, a drill and its chart, the self-test pages and the share page, each with more
 than the plan in it. The pages are saved and checked in one run of the checker (one JVM).
 
 The checker is vnu.jar from the npm package vnu-jar (tests/vnu/package-lock.json), installed
@@ -74,6 +74,7 @@ def test_the_training_pages_are_valid_html(client, catalog, alice, frozen, tmp_p
         "drill-chart-one-sided": (client, "/history/side-plank-hip-flexion/"),
         "drill-chart-left-behind": (client, "/history/toe-tap/"),
         "drill-chart": (client, "/history/back-flattening/"),
+        "drill": (client, "/drills/prisoner-knee-raise-hold/"),
         "self-tests": (client, "/self-tests/"),
         "self-test-form": (client, "/self-tests/new/"),
         "self-test-edit": (client, f"/self-tests/{test.pk}/edit/"),

@@ -223,3 +223,13 @@ def test_the_self_test_pages_run_a_fixed_number_of_queries(client, catalog, alic
     for url, names in expected.items():
         assert queries(client, url) == names, url
     assert text(client.get("/self-tests/")).count("Edit the self-test of") == 24
+
+
+def test_the_demo_person_takes_a_self_test_every_four_weeks(catalog):
+    from progress import demo
+
+    person = demo.seed_person("dana@example.com", weeks=9, today=TODAY)
+    tests = list(SelfTest.objects.filter(user=person).order_by("day"))
+    assert [t.day for t in tests] == [tests[0].day + timedelta(weeks=4 * n) for n in range(3)]
+    assert all(t.knee_left < t.knee_right <= 60 for t in tests)
+    assert tests[-1].knee_right > tests[0].knee_right
