@@ -36,7 +36,19 @@ $(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
 	@touch $@
 
 install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+install-dev: $(VENV)/.installed-dev html-checker
+
+# The Nu HTML Checker for tests/test_html_valid.py: vnu.jar from the npm package vnu-jar
+# (tests/vnu/package-lock.json), run by Debian's Java (installed with apt-get when missing).
+.PHONY: html-checker
+html-checker: tests/vnu/node_modules/.package-lock.json
+	@command -v java >/dev/null 2>&1 || { \
+	  echo "Installing Debian's Java for the HTML check"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null; }
+
+tests/vnu/node_modules/.package-lock.json: tests/vnu/package.json tests/vnu/package-lock.json
+	npm ci --prefix tests/vnu --no-audit --no-fund --loglevel=error
+	@touch $@
 
 # Browser tests drive Debian's Chromium (never `playwright install`, which downloads a browser).
 browser:
@@ -99,4 +111,4 @@ loadtest: install
 	$(BIN)/python bench/loadtest.py
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache tests/vnu/node_modules

@@ -43,9 +43,7 @@ def within_hourly_limit(scope: str, key: str, limit: int) -> bool:
     Redis with REDIS_URL), and expire with their hour. Keys are hashed, so no email address is
     kept in the cache and any text makes a valid key.
     """
-    hour, elapsed = divmod(int(time.time()), 3600)
-    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
-    cache_key, expires_in = f"limit:{scope}:{hour}:{digest}", 3600 - elapsed
+    cache_key, expires_in = _hour_key(scope, key)
     cache.add(cache_key, 0, expires_in)
     try:
         count = cache.incr(cache_key)
@@ -56,6 +54,20 @@ def within_hourly_limit(scope: str, key: str, limit: int) -> bool:
     # own (the database cache): give the counter back the end of its hour.
     cache.touch(cache_key, expires_in)
     return count <= limit
+
+
+def hourly_count(scope: str, key: str) -> int:
+    """How many requests for `key` under `scope` within_hourly_limit has counted this clock
+    hour, counting none: to refuse before the work that would be counted (a share link looked
+    up), when only failures are counted."""
+    return cache.get(_hour_key(scope, key)[0], 0)
+
+
+def _hour_key(scope: str, key: str) -> tuple[str, int]:
+    """The counter's cache key for this clock hour, and the seconds left in the hour."""
+    hour, elapsed = divmod(int(time.time()), 3600)
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+    return f"limit:{scope}:{hour}:{digest}", 3600 - elapsed
 
 
 def client_network(request) -> str:

@@ -78,6 +78,15 @@ def export_data(user) -> dict:
     } | training_data(user)
 
 
+# The self-tests' CSV columns and the JSON keys they hold.
+SELF_TEST_COLUMNS = {
+    "knee raise left (s)": "knee_raise_left_seconds",
+    "knee raise right (s)": "knee_raise_right_seconds",
+    "leg-lift stage (0-4)": "leg_lift_stage",
+    "everyday hips (0-10)": "everyday_hips",
+}
+
+
 class SpreadsheetWriter:
     """csv.writer, with cells that a spreadsheet shows as written: text it would run as a
     formula gets a leading apostrophe, so a note such as '=HYPERLINK(...)' stays a note."""
@@ -127,6 +136,10 @@ def export(request):
         for check_in in data["check_ins"]:
             writer.writerow([check_in["day"], check_in["pain"], check_in["stiffness"],
                              check_in["skipped"]])  # fmt: skip
+        writer.writerow([])
+        writer.writerow(["self-test", *list(SELF_TEST_COLUMNS)])
+        for test in data["self_tests"]:
+            writer.writerow([test["day"], *(test[key] for key in SELF_TEST_COLUMNS.values())])
     response["Content-Disposition"] = f'attachment; filename="hipapp-export-{stamp}.{kind}"'
     return response
 

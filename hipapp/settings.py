@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "exercises",
     "progress",
     "reminders",
+    "sharing",
 ]
 
 MIDDLEWARE = [
@@ -209,6 +210,9 @@ HIPAPP_RESET_REQUESTS_PER_HOUR = envint("HIPAPP_RESET_REQUESTS_PER_HOUR", 10)
 HIPAPP_RESET_EMAILS_PER_HOUR = envint("HIPAPP_RESET_EMAILS_PER_HOUR", 3)
 # Sign-up tells whether an address has an account, so attempts from one address are limited.
 HIPAPP_SIGNUPS_PER_HOUR = envint("HIPAPP_SIGNUPS_PER_HOUR", 10)
+# Share links opened with a secret that matches no live link, from one client address (an
+# IPv6 /64) per clock hour; past it, every share link from there answers 429 until the hour ends.
+HIPAPP_SHARE_MISSES_PER_HOUR = envint("HIPAPP_SHARE_MISSES_PER_HOUR", 20)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -27,9 +27,11 @@ from exercises.models import Drill, Stage, Track
 
 from . import rules
 from .models import (
+    KNEE_RAISE_CAP,
     REPS_MAX,
     SECONDS_MAX,
     FollowedTrack,
+    SelfTest,
     SetEntry,
     StageChange,
     TrainingSession,
@@ -451,7 +453,27 @@ def seed_person(
     rows = Rows()
     History(catalog, rows, user, plan, rng).run()
     rows.save()
+    SelfTest.objects.bulk_create(self_tests(user, plan.first, today, rng))
     return user
+
+
+def self_tests(user, first: date, today: date, rng) -> list[SelfTest]:
+    """A self-test every four weeks from the first day: holds and ratings that improve, the
+    left side a little behind the right."""
+    tests = []
+    for n in range((today - first).days // 28 + 1):
+        right = min(KNEE_RAISE_CAP, 20 + 4 * n + rng.randint(-2, 2))
+        tests.append(
+            SelfTest(
+                user=user,
+                day=first + timedelta(weeks=4 * n),
+                knee_left=round(right * rng.uniform(0.75, 0.95)),
+                knee_right=right,
+                leg_lift=min(4, n // 2),
+                everyday=min(10, 4 + n // 2),
+            )
+        )
+    return tests
 
 
 @transaction.atomic

@@ -1,11 +1,11 @@
 """The training part of a person's data export (accounts.views.export), as plain values."""
 
-from .models import CheckIn, FollowedTrack, StageChange, TrainingSession
+from .models import CheckIn, FollowedTrack, SelfTest, StageChange, TrainingSession
 
 
 def training_data(user) -> dict:
-    """Tracks followed, stage changes, every session with its sets, and the morning check-ins.
-    Five queries."""
+    """Tracks followed, stage changes, every session with its sets, the morning check-ins and
+    the self-tests. Six queries."""
     sessions = TrainingSession.objects.for_user(user).with_sets().order_by("day", "created_at")
     followed = FollowedTrack.objects.for_user(user).select_related("track", "stage__drill")
     changes = StageChange.objects.filter(followed__user=user).select_related(
@@ -50,5 +50,15 @@ def training_data(user) -> dict:
         "check_ins": [
             {"day": day.isoformat(), "pain": pain, "stiffness": stiffness, "skipped": skipped}
             for day, pain, stiffness, skipped in CheckIn.objects.for_user(user).rows()
+        ],
+        "self_tests": [
+            {
+                "day": row.day.isoformat(),
+                "knee_raise_left_seconds": row.knee_left,
+                "knee_raise_right_seconds": row.knee_right,
+                "leg_lift_stage": row.leg_lift,
+                "everyday_hips": row.everyday,
+            }
+            for row in SelfTest.objects.for_user(user).rows().reverse()
         ],
     }

@@ -3,11 +3,43 @@ from urllib.parse import urlencode
 
 from django import forms
 
+from exercises import snapshot
 from exercises.models import Drill, Stage
 
-from .models import NOTE_MAX, REPS_MAX, SECONDS_MAX, CheckIn, SetEntry, TrainingSession
+from .models import (
+    EVERYDAY_TOP,
+    KNEE_RAISE_CAP,
+    LEG_LIFT_TOP,
+    NOTE_MAX,
+    REPS_MAX,
+    SECONDS_MAX,
+    CheckIn,
+    SelfTest,
+    SetEntry,
+    TrainingSession,
+)
 
 BACKDATE_DAYS = 365
+
+
+def past_day(day, today):
+    """A day that can be logged: today or within the last year."""
+    if day > today:
+        raise forms.ValidationError("That date is in the future. Log what you have done.")
+    if day < today - timedelta(days=BACKDATE_DAYS):
+        raise forms.ValidationError("You can log sessions from the last year only.")
+    return day
+
+
+def day_widget(today):
+    return forms.DateInput(
+        attrs={
+            "type": "date",
+            "max": today.isoformat(),
+            "min": (today - timedelta(days=BACKDATE_DAYS)).isoformat(),
+        },
+        format="%Y-%m-%d",
+    )
 
 
 class RangesInFieldsMixin:
@@ -67,12 +99,7 @@ class SessionForm(RangesInFieldsMixin, forms.ModelForm):
             del self.fields["token"]
 
     def clean_day(self):
-        day = self.cleaned_data["day"]
-        if day > self.today:
-            raise forms.ValidationError("That date is in the future. Log what you have done.")
-        if day < self.today - timedelta(days=BACKDATE_DAYS):
-            raise forms.ValidationError("You can log sessions from the last year only.")
-        return day
+        return past_day(self.cleaned_data["day"], self.today)
 
 
 class PrescribedForm(forms.Form):
@@ -104,6 +131,99 @@ class RedFlagsForm(forms.Form):
 
 
 SIDES = [(SetEntry.Side.LEFT, "Left"), (SetEntry.Side.RIGHT, "Right"), (SetEntry.Side.BOTH, "Both")]
+
+
+LEG_LIFT_TRACK = "psoas-control"
+
+
+def leg_lift_choices() -> list[tuple[int, str]]:
+    """0, then each stage of the psoas-control ladder by its drill (from the process's
+    catalog): the hardest one done cleanly is the leg-lift result."""
+    catalog = snapshot.catalog()
+    track = next((t for t in catalog.tracks.values() if t.slug == LEG_LIFT_TRACK), None)
+    names = {
+        s.position: s.drill.name
+        for s in catalog.stages.values()
+        if track is not None and s.track_id == track.pk
+    }
+    return [(0, "None of them cleanly yet")] + [
+        (n, f"Stage {n}: {names[n]}" if n in names else f"Stage {n}")
+        for n in range(1, LEG_LIFT_TOP + 1)
+    ]
+
+
+def knee_field(side: str) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=f"{side.capitalize()} knee raised (seconds)",
+        required=False,
+        min_value=0,
+        max_value=KNEE_RAISE_CAP,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "data-hold-side": side}),
+    )
+
+
+EVERYDAY_WORDS = {0: "at their worst", 5: "so-so", 10: "as good as they could be"}
+
+
+class SelfTestForm(RangesInFieldsMixin, forms.ModelForm):
+    """The three self-tests; any may be left out, not all. A knee field is timed by
+    static/js/self-test.js where scripts run, and typed in where they do not."""
+
+    knee_left = knee_field("left")
+    knee_right = knee_field("right")
+    leg_lift = forms.TypedChoiceField(
+        label="The hardest stage you can do cleanly today",
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="Cleanly: your low back stays flat on the floor through every rep.",
+    )
+    everyday = forms.TypedChoiceField(
+        label="How do your hips feel in everyday life?",
+        coerce=int,
+        empty_value=None,
+        required=False,
+        choices=[("", "Not rated")]
+        + [
+            (n, f"{n}" + (f" ({EVERYDAY_WORDS[n]})" if n in EVERYDAY_WORDS else ""))
+            for n in range(EVERYDAY_TOP + 1)
+        ],
+        help_text="0 is at their worst, 10 as good as they could be.",
+    )
+
+    class Meta:
+        model = SelfTest
+        fields = ["knee_left", "knee_right", "leg_lift", "everyday", "day"]
+        labels = {"day": "Date"}
+
+    def __init__(self, *args, today, user, **kwargs):
+        self.today, self.user = today, user
+        super().__init__(*args, **kwargs)
+        self.fields["day"].widget = day_widget(today)
+        self.fields["leg_lift"].choices = leg_lift_choices()
+
+    def clean_day(self):
+        day = past_day(self.cleaned_data["day"], self.today)
+        other = SelfTest.objects.for_user(self.user).filter(day=day).exclude(pk=self.instance.pk)
+        if self.instance.pk and other.exists():
+            raise forms.ValidationError(
+                "There is a self-test on that day already: edit that one instead."
+            )
+        return day
+
+    def clean(self):
+        cleaned = super().clean()
+        results = ("knee_left", "knee_right", "leg_lift", "everyday")
+        if not self.errors and all(cleaned.get(name) is None for name in results):
+            raise forms.ValidationError("Fill in at least one of the tests. Nothing was saved.")
+        return cleaned
+
+    def results(self) -> dict:
+        return {
+            name: self.cleaned_data[name]
+            for name in ("knee_left", "knee_right", "leg_lift", "everyday")
+        }
 
 
 class SetFields:

@@ -218,6 +218,20 @@ class TrainingSessionQuerySet(models.QuerySet):
         sets = SetEntry.objects.filter(session_id=found[0]).order_by("position", "pk")
         return found[1], list(sets.values("reps", "seconds", "side", "load"))
 
+    def chart_points_by_drill(self, drill_ids, first, last):
+        """(drill id, day, longest hold, reps added up, pain) a session of these drills from
+        first to last, oldest first: chart_points for several drills in one query."""
+        return (
+            self.filter(drill_id__in=drill_ids, day__gte=first, day__lte=last)
+            .order_by("day", "created_at")
+            .values("pk", "drill_id", "day", "pain")
+            .annotate(
+                best=Coalesce(models.Max("sets__seconds"), 0),
+                reps=Coalesce(models.Sum("sets__reps"), 0),
+            )
+            .values_list("drill_id", "day", "best", "reps", "pain")
+        )
+
     def drills_logged(self):
         """The drills these sessions are of, by name, as (slug, name) rows."""
         return (
@@ -282,6 +296,45 @@ class TrainingSession(models.Model):
         ]
 
 
+class SetEntryQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(session__user=user)
+
+    def between(self, first, last):
+        return self.filter(session__day__gte=first, session__day__lte=last)
+
+    def one_sided(self):
+        return self.filter(side__in=[SetEntry.Side.LEFT, SetEntry.Side.RIGHT])
+
+    def side_totals(self):
+        """(drill id, side, seconds added up, reps added up, sets) for each drill and side:
+        a few rows however many sets, summed by the database."""
+        return (
+            self.order_by()
+            .values_list("session__drill_id", "side")
+            .annotate(
+                seconds=Coalesce(models.Sum("seconds"), 0),
+                reps=Coalesce(models.Sum("reps"), 0),
+                sets=models.Count("pk"),
+            )
+        )
+
+    def side_sessions(self):
+        """(day, session id, side, longest hold, seconds added up, reps added up, sets) for
+        each session and side, oldest first."""
+        return (
+            self.order_by()
+            .values_list("session__day", "session_id", "side")
+            .annotate(
+                best=Coalesce(models.Max("seconds"), 0),
+                seconds=Coalesce(models.Sum("seconds"), 0),
+                reps=Coalesce(models.Sum("reps"), 0),
+                sets=models.Count("pk"),
+            )
+            .order_by("session__day", "session_id", "side")
+        )
+
+
 class SetEntry(models.Model):
     class Side(models.TextChoices):
         BOTH = "both", "Both"
@@ -294,6 +347,8 @@ class SetEntry(models.Model):
     seconds = models.PositiveSmallIntegerField(null=True, blank=True)
     side = models.CharField(max_length=5, choices=Side.choices, default=Side.BOTH)
     load = models.CharField("band or load", max_length=60, blank=True)
+
+    objects = SetEntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "pk"]
@@ -525,3 +580,90 @@ class WeeklyTotal(models.Model):
 
     def __str__(self):
         return f"{self.drill}, week of {self.week}"
+
+
+KNEE_RAISE_CAP = 60  # seconds: the knee-raise hold is timed to fatigue, up to a minute
+LEG_LIFT_TOP = 4  # the psoas-control ladder's stages
+EVERYDAY_TOP = 10
+
+
+class SelfTestQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(user=user)
+
+    def rows(self):
+        """Plain rows, newest first: (pk, day, knee_left, knee_right, leg_lift, everyday)."""
+        return self.order_by("-day").values_list(
+            "pk", "day", "knee_left", "knee_right", "leg_lift", "everyday", named=True
+        )
+
+    def last_day(self):
+        """The day of the latest self-test, or None."""
+        return self.order_by("-day").values_list("day", flat=True).first()
+
+    def record(self, user, day, **values):
+        """Keep the day's self-test: one a day, a second the same day replaces the first (so a
+        double tap saves it once). The person's pages are stale. Returns (test, created)."""
+        test, created = self.update_or_create(user=user, day=day, defaults=values)
+        user.data_changed()
+        return test, created
+
+
+class SelfTest(models.Model):
+    """Three quick checks of whether the training works, on one local day: the standing
+    knee-raise hold on each side, the hardest leg-lift stage done cleanly, and how the hips
+    feel in everyday life. Any of them may be left out, not all."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(help_text="The local day of the test.")
+    knee_left = models.PositiveSmallIntegerField(
+        "left knee-raise hold", null=True, blank=True, help_text="Seconds, 0 to 60."
+    )
+    knee_right = models.PositiveSmallIntegerField(
+        "right knee-raise hold", null=True, blank=True, help_text="Seconds, 0 to 60."
+    )
+    leg_lift = models.PositiveSmallIntegerField(
+        "leg-lift control",
+        null=True,
+        blank=True,
+        help_text="The hardest stage of the psoas-control ladder done cleanly, 0 to 4.",
+    )
+    everyday = models.PositiveSmallIntegerField(
+        "everyday hips",
+        null=True,
+        blank=True,
+        help_text="How the hips feel in daily life: 0 at their worst, 10 as good as can be.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SelfTestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-day"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="self_test_once_a_day"),
+            models.CheckConstraint(
+                condition=(Q(knee_left__isnull=True) | Q(knee_left__lte=KNEE_RAISE_CAP))
+                & (Q(knee_right__isnull=True) | Q(knee_right__lte=KNEE_RAISE_CAP)),
+                name="self_test_knee_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(leg_lift__isnull=True) | Q(leg_lift__lte=LEG_LIFT_TOP),
+                name="self_test_leg_lift_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(everyday__isnull=True) | Q(everyday__lte=EVERYDAY_TOP),
+                name="self_test_everyday_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(knee_left__isnull=False)
+                | Q(knee_right__isnull=False)
+                | Q(leg_lift__isnull=False)
+                | Q(everyday__isnull=False),
+                name="self_test_has_a_result",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user}'s self-test on {self.day}"

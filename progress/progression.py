@@ -45,6 +45,16 @@ class TrackCard:
     def stage(self):
         return self.followed.stage
 
+    @property
+    def weeks_on_bar(self) -> int:
+        """The counted weeks the progress bar shows: up to the plan's longest, its end."""
+        return min(self.verdict.counted_weeks, self.stage.max_weeks)
+
+    @property
+    def weeks_past_plan(self) -> int:
+        """Counted weeks beyond the plan's longest, said in words beside the full bar."""
+        return max(0, self.verdict.counted_weeks - self.stage.max_weeks)
+
 
 def window_start(today: date, followed, also_from: date) -> date:
     """The first day the rule reads for any of the followed tracks, or also_from if earlier."""

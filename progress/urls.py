@@ -15,6 +15,10 @@ urlpatterns = [
     path("log/<slug:drill>/", views.log, name="log"),
     path("sessions/<int:pk>/edit/", views.edit, name="edit"),
     path("sessions/<int:pk>/delete/", views.delete, name="delete"),
+    path("self-tests/", views.self_tests, name="self_tests"),
+    path("self-tests/new/", views.self_test_new, name="self_test_new"),
+    path("self-tests/<int:test>/edit/", views.self_test_edit, name="self_test_edit"),
+    path("self-tests/<int:test>/delete/", views.self_test_delete, name="self_test_delete"),
     path("tracks/<slug:track_slug>/follow/", views.follow, name="follow"),
     path(
         "tracks/<slug:track>/pause/",

@@ -18,20 +18,23 @@ from exercises.models import Drill, Stage, Track
 from exercises.views import catalog_context
 from hipapp.pagecache import cached_page
 
+from . import balance, overview, pain, progression, rules
 from . import history as hist
-from . import pain, progression, rules
 from .forms import (
     CheckInForm,
     HistoryFilterForm,
     NewSetFormSet,
     PrescribedForm,
     RedFlagsForm,
+    SelfTestForm,
     SessionForm,
     SetFormSet,
 )
 from .models import (
+    KNEE_RAISE_CAP,
     CheckIn,
     FollowedTrack,
+    SelfTest,
     StageChange,
     TrainingSession,
     WeeklyTotal,
@@ -73,8 +76,9 @@ def today(request):
     user = request.user
     day = local_today(user)
     # Queries: followed tracks (1); the sessions the rule reads, this week's and yesterday's
-    # (1); the morning check-ins (1); the sets of each track's latest two sessions (1); on a
-    # rest day, the stand-alone drills (1). With nothing followed, the catalog's tracks instead.
+    # (1); the morning check-ins (1); the sets of each track's latest two sessions (1); the
+    # latest self-test's day (1); on a rest day, the stand-alone drills (1). With nothing
+    # followed, the catalog's tracks instead.
     followed = FollowedTrack.objects.for_user(user).following().joined()
     if not followed:
         context = {
@@ -118,8 +122,19 @@ def today(request):
             "next_token": uuid.uuid4(),
             "check_in_form": CheckInForm() if ask_check_in else None,
             "alarm": progression.alarm(cards, done, this_morning),
+            "self_test_due": self_test_due(user, day, cards),
         },
     )
+
+
+def self_test_due(user, day, cards) -> bool:
+    """Offer the self-test on today's page (balance.self_test_due): one query."""
+    complete = [
+        card.followed.stage_started
+        for card in cards
+        if card.verdict.can_advance or card.verdict.status == rules.Status.MAINTAIN
+    ]
+    return balance.self_test_due(SelfTest.objects.for_user(user).last_day(), day, complete)
 
 
 @login_required
@@ -443,6 +458,7 @@ def delete(request, pk):
 
 
 SESSIONS_PER_PAGE = 20
+SELF_TESTS_FOR_BALANCE = 6  # the knee-raise balance: the latest of these with both sides
 
 
 @login_required
@@ -453,28 +469,21 @@ def history(request):
     day = local_today(user)
     # Queries: followed tracks (1), their stage changes (1), the current stages' sessions,
     # mornings and latest sets (3), a year of daily session counts (1), pain by week (1),
-    # drills logged for the filter (1), and the page of sessions: count, rows, their sets (3).
-    # None grows with the years.
-    followed = FollowedTrack.objects.for_user(user).joined()
-    changes = {}
-    catalog = snapshot.catalog()
-    for change in StageChange.objects.filter(followed__user=user):
-        change.to_stage = catalog.stages[change.to_stage_id]
-        changes.setdefault(change.followed_id, []).append(change)
-    current = [f for f in followed if f.state != FollowedTrack.State.LEFT]
-    verdicts = {
-        card.followed.pk: card.verdict for card in progression.track_cards(user, day, current)
-    }
-    timelines = [hist.timeline(f, changes.get(f.pk, []), verdicts.get(f.pk)) for f in followed]
+    # each side of the one-sided drills (1), the latest self-tests (1), drills logged for the
+    # filter (1), and the page of sessions: count, rows, their sets (3). None grows with the
+    # years.
+    timelines = overview.timelines(user, day)
 
     mine = TrainingSession.objects.for_user(user)
     counts = mine.daily_counts(hist.heat_start(day), day)
     heat = hist.heat_map(counts, day)
     adherence = hist.adherence(set(counts), day, user.days_per_week)
     pain_weeks = pain.by_week(user, day)
+    sides = overview.drill_balances(user, day)
+    knee = balance.latest_knee_balance(overview.self_tests(user, SELF_TESTS_FOR_BALANCE))
 
     drills = list(mine.drills_logged())
-    tracks = [f.track for f in followed]
+    tracks = [line.followed.track for line in timelines]
     filters = HistoryFilterForm(query or None, tracks=tracks, drills=drills)
     listing = Paginator(filters.apply(mine.listing()), SESSIONS_PER_PAGE).get_page(
         query.get("page")
@@ -492,6 +501,8 @@ def history(request):
             "heat": heat,
             "adherence": adherence,
             "pain_weeks": pain_weeks,
+            "sides": sides,
+            "knee": knee,
             "drills": drills,
             "filters": filters,
             "page": listing,
@@ -512,7 +523,8 @@ def drill_history(request, drill):
     user, slug = request.user, drill
     day = local_today(user)
     # Queries: the last twelve weeks' sessions (1), every week's totals (1), the person's
-    # stage changes to or from this drill (1). The drill comes from the process's catalog.
+    # stage changes to or from this drill (1); for a one-sided drill, each side of those
+    # sessions (1). The drill comes from the process's catalog.
     catalog = snapshot.catalog()
     drill = catalog.drill(slug)
     unit = "s" if drill.is_timed else "reps"
@@ -529,6 +541,7 @@ def drill_history(request, drill):
         .filter(Q(to_stage__drill=drill) | Q(from_stage__drill=drill))
         .values_list("day", "to_stage_id", "kind")
     ]
+    sides, side_balance = overview.drill_sides(user, drill, recent_from, day)
     measure = "best hold" if drill.is_timed else "total reps"
     chart = hist.line_chart(
         recent,
@@ -573,5 +586,86 @@ def drill_history(request, drill):
             "long_chart": long_chart,
             "marks": marks,
             "total_sessions": sum(t.sessions for t in totals),
+            "last_week": totals[-1].week if totals else None,
+            "sides": sides,
+            "side_balance": side_balance,
         },
     )
+
+
+# --- self-tests -------------------------------------------------------------------------------
+
+SELF_TESTS_SHOWN = 24  # two years of monthly tests
+
+
+@login_required
+@require_safe
+def self_tests(request):
+    """Every self-test, newest first, with the knee-raise balance and how each measure moved.
+    Queries: the tests (1)."""
+    tests = balance.results(SelfTest.objects.for_user(request.user).rows()[:SELF_TESTS_SHOWN])
+    return render(
+        request,
+        "progress/self_tests.html",
+        {
+            "title": "Self-tests",
+            "description": "Three quick self-tests that show whether your hip training is "
+            "working, and how your left and right sides compare.",
+            "tests": tests,
+            "knee": balance.latest_knee_balance(tests),
+            "changes": balance.changes(tests),
+            "shown": SELF_TESTS_SHOWN,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def self_test_new(request):
+    user = request.user
+    day = local_today(user)
+    form = SelfTestForm(request.POST or None, today=day, user=user, initial={"day": day})
+    if form.is_valid():
+        test, created = SelfTest.objects.record(user, form.cleaned_data["day"], **form.results())
+        when = f"{test.day:%A, %b} {test.day.day}"
+        messages.success(
+            request,
+            f"Your self-test for {when} is saved."
+            if created
+            else f"Your self-test for {when} is updated with these numbers.",
+        )
+        return redirect("progress:self_tests")
+    today_test = SelfTest.objects.for_user(user).filter(day=day).first()
+    context = {
+        "title": "Take the self-test",
+        "form": form,
+        "today_test": today_test,
+        "cap": KNEE_RAISE_CAP,
+    }
+    return render(request, "progress/self_test_form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def self_test_edit(request, test):
+    test = get_object_or_404(SelfTest, pk=test, user=request.user)
+    form = SelfTestForm(
+        request.POST or None, instance=test, today=local_today(request.user), user=request.user
+    )
+    if form.is_valid():
+        form.save()
+        request.user.data_changed()
+        messages.success(request, "Your changes are saved.")
+        return redirect("progress:self_tests")
+    context = {"title": "Edit a self-test", "form": form, "test": test, "cap": KNEE_RAISE_CAP}
+    return render(request, "progress/self_test_form.html", context)
+
+
+@login_required
+@require_POST
+def self_test_delete(request, test):
+    test = get_object_or_404(SelfTest, pk=test, user=request.user)
+    test.delete()
+    request.user.data_changed()
+    messages.success(request, f"Deleted the self-test of {test.day:%b} {test.day.day}.")
+    return redirect("progress:self_tests")

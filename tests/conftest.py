@@ -3,6 +3,8 @@ import re
 import shutil
 import threading
 import uuid
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
@@ -19,6 +21,8 @@ from exercises.models import Stage
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PASSWORD = "correct horse 42 battery"
+NOW = datetime(2026, 11, 18, 12, 0, tzinfo=ZoneInfo("Europe/Berlin"))  # a Wednesday, in Berlin
+TODAY = NOW.date()
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
@@ -51,6 +55,15 @@ def fresh_catalog_snapshot():
     snapshot.forget()
     yield
     snapshot.forget()
+
+
+@pytest.fixture
+def frozen():
+    """Time stands still at NOW."""
+    import time_machine
+
+    with time_machine.travel(NOW, tick=False):
+        yield
 
 
 @pytest.fixture
@@ -179,6 +192,27 @@ def follow(user, slug, started, position=1):
         followed=followed, to_stage=stage, kind="start", day=started, reason="Started."
     )
     return followed
+
+
+def sessions(user, drill, days, pain=0, values=(10, 10, 10)):
+    """Sessions of drill on each day, with sets of `values` reps or seconds; bulk, for speed."""
+    from progress.models import SetEntry, TrainingSession, WeeklyTotal
+
+    made = TrainingSession.objects.bulk_create(
+        TrainingSession(user=user, drill=drill, day=day, effort=5, pain=pain) for day in days
+    )
+    field = "seconds" if drill.is_timed else "reps"
+    SetEntry.objects.bulk_create(
+        SetEntry(session=session, position=n, **{field: value})
+        for session in made
+        for n, value in enumerate(values, start=1)
+    )
+    WeeklyTotal.objects.rebuild(user)  # as logging does, for the drill charts
+    return made
+
+
+def daily(first, last):
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
 def query_name(sql: str) -> str | None:

@@ -17,7 +17,7 @@ from django.utils.http import urlsafe_base64_encode
 from playwright.sync_api import expect
 
 from exercises.models import Drill, Track
-from progress.models import FollowedTrack, TrainingSession
+from progress.models import FollowedTrack, SelfTest, TrainingSession
 from progress.views import local_today
 from reminders.messages import stop_token
 from reminders.models import PushSubscription
@@ -181,6 +181,18 @@ def test_every_page_passes_axe(browser, live_server, make_page, catalog, staff, 
     visit("edit form", f"/sessions/{session.pk}/edit/")
     visit("history", "/history/")
     visit("drill history", f"/history/{drill.slug}/")
+    visit("drill history, one-sided", "/history/band-hurdle-hold/")
+    test = SelfTest.objects.create(user=staff, day=local_today(staff), knee_left=20, knee_right=30)
+    visit("self-tests", "/self-tests/")
+    visit("self-test form", "/self-tests/new/")
+    page.get_by_role("button", name="Time the left side").click()  # the hold timer, shown
+    check(page, "self-test form, timing a hold", violations)
+    visit("self-test edit", f"/self-tests/{test.pk}/edit/")
+    visit("share links", "/account/sharing/")
+    page.get_by_role("button", name="Make the link").click()
+    share_url = page.get_by_label("The link").input_value()
+    check(page, "share links, a new link shown", violations)
+    visit("shared summary", share_url)
     visit("account settings", "/account/")
     expect(page.get_by_role("button", name="Remind me on this device")).to_be_visible()
     page.get_by_role("button", name="Make a calendar link").click()

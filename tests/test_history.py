@@ -12,8 +12,8 @@ from exercises import snapshot
 from exercises.models import Drill, Stage
 from exercises.revision import catalog_changed
 from progress import history
-from progress.models import SetEntry, StageChange, TrainingSession, WeeklyTotal
-from tests.conftest import follow, queries, text
+from progress.models import StageChange, TrainingSession
+from tests.conftest import daily, follow, queries, sessions, text
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 11, 18, 12, 0, tzinfo=BERLIN)  # a Wednesday
@@ -39,25 +39,6 @@ def advance(followed, day, counted_weeks=3, reason="3 of 3 weeks done."):
     )
     followed.stage, followed.stage_started = target, day
     followed.save()
-
-
-def sessions(user, drill, days, pain=0, values=(10, 10, 10)):
-    """Sessions of drill on each day, with sets of `values` reps or seconds; bulk, for speed."""
-    made = TrainingSession.objects.bulk_create(
-        TrainingSession(user=user, drill=drill, day=day, effort=5, pain=pain) for day in days
-    )
-    field = "seconds" if drill.is_timed else "reps"
-    SetEntry.objects.bulk_create(
-        SetEntry(session=session, position=n, **{field: value})
-        for session in made
-        for n, value in enumerate(values, start=1)
-    )
-    WeeklyTotal.objects.rebuild(user)  # as logging does, for the drill charts
-    return made
-
-
-def daily(first, last):
-    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
 # --- pure pieces -------------------------------------------------------------------------------
@@ -370,6 +351,8 @@ def test_history_pages_run_the_same_queries_for_a_week_as_for_three_years(
         "select progress_setentry",  # the sets of each track's latest two sessions
         "select progress_trainingsession",  # a year of daily counts
         "select progress_weeklytotal",  # pain by week, during training and (UNION) mornings
+        "select progress_setentry",  # each side of the one-sided drills, last four weeks
+        "select progress_selftest",  # the latest self-tests, for the knee-raise balance
         "select exercises_drill",  # the drills logged, for the filter
         "select progress_trainingsession",  # the page of sessions: how many in all
         "select progress_trainingsession",  # the page's rows

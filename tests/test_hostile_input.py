@@ -45,6 +45,8 @@ FORMS = {
     "/today/check-in/": ["stiffness", "pain", "skip"],
     "/start/": ["tracks", "red_flags"],
     "/red-flags/read/": ["red_flags"],
+    "/self-tests/new/": ["knee_left", "knee_right", "leg_lift", "everyday", "day"],
+    "/account/sharing/": ["label", "days", "include_notes"],
 }
 SIGNED_IN = {
     "/account/",
@@ -53,6 +55,8 @@ SIGNED_IN = {
     "/today/check-in/",
     "/start/",
     "/red-flags/read/",
+    "/self-tests/new/",
+    "/account/sharing/",
 }
 
 hypothesis_settings = settings(

@@ -364,6 +364,7 @@ TODAY_BUILT = SIGNED_IN + [
     "select progress_trainingsession",  # what the rule reads, this week's and yesterday's
     "select progress_checkin",  # the mornings the rule reads, and whether to ask this one
     "select progress_setentry",  # the sets of each track's latest two sessions
+    "select progress_selftest",  # the latest self-test's day: is one due?
 ]
 
 
@@ -477,6 +478,7 @@ def test_a_catalog_file_dropping_a_stage_people_are_on_is_refused_clearly(catalo
                 "select progress_trainingsession",
                 "select progress_setentry",
                 "select progress_checkin",
+                "select progress_selftest",
             ],
         ),
     ],

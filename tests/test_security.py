@@ -250,6 +250,8 @@ PUBLIC = {
     "calendar/<slug:secret>.ics",
     "reminders/stop/<str:token>/",
     "sw.js",
+    # A read-only summary for whoever holds a link its person made (tests/test_sharing.py).
+    "shared/<str:secret>/",
 }
 
 
@@ -291,6 +293,19 @@ def sample_device(owner):
     return device.pk
 
 
+def sample_self_test(owner):
+    from progress.models import SelfTest
+
+    return SelfTest.objects.create(user=owner, day=timezone.localdate(), knee_left=30).pk
+
+
+def sample_share_link(owner):
+    from sharing.models import ShareLink
+
+    link, _ = ShareLink.objects.make(owner, label="Physio", days=7, include_notes=False)
+    return link.pk
+
+
 PRIVATE_NOTE = "alice-private-note"
 # Values for route parameters, made for the owner. A new parameter name fails the walk
 # until a maker is added here. OWNED parameters name the owner's objects: another person
@@ -301,8 +316,10 @@ SAMPLES = {
     "drill": lambda owner: "band-hurdle-hold",
     "track_slug": lambda owner: "psoas-control",
     "device": sample_device,
+    "test": sample_self_test,
+    "link": sample_share_link,
 }
-OWNED = {"pk", "track", "device"}
+OWNED = {"pk", "track", "device", "test", "link"}
 
 
 def fill(route, owner):
