@@ -159,15 +159,18 @@ def page(make_page):
 # --- helpers shared by the test modules ---------------------------------------------------------
 
 
-def sign_in(client_or_page, email, password=PASSWORD, ip="10.0.0.1", **headers):
-    """Sign in through the sign-in form: with Django's test client (from the address `ip`,
-    with extra headers), or in a Playwright page as a person would."""
+def sign_in(client_or_page, person, password=PASSWORD, ip="10.0.0.1", **headers):
+    """Sign in through the sign-in form as a person (a user, or an email address): with
+    Django's test client (from the address `ip`, with extra headers), or in a Playwright page
+    as a person would, waiting for the page the form leads to."""
+    email = getattr(person, "email", person)
     if hasattr(client_or_page, "goto"):
         page = client_or_page
         page.goto("/accounts/login/")
         page.get_by_label("Email").fill(email)
         page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Sign in").click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Sign in").click()
         return None
     return client_or_page.post(
         "/accounts/login/", {"username": email, "password": password}, REMOTE_ADDR=ip, **headers

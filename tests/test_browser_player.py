@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from exercises.models import Drill
 from progress.models import FollowedTrack, TrainingSession
-from tests.conftest import PASSWORD, follow
+from tests.conftest import follow, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -38,13 +38,6 @@ document.addEventListener("DOMContentLoaded", () => {
   }).observe(live, { childList: true, characterData: true, subtree: true });
 });
 """
-
-
-def sign_in(page, user):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def start_with_a_paused_clock(page, user):

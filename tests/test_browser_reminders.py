@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from reminders.models import PushSubscription
-from tests.conftest import PASSWORD
+from tests.conftest import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -20,14 +20,6 @@ PushManager.prototype.subscribe = async function (options) {
   return { toJSON: () => subscription };
 };
 """
-
-
-def sign_in(page, user):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(page.url.split("/today/")[0] + "/today/")
 
 
 def test_choose_plan_days_and_reminders(page, alice):
@@ -65,7 +57,12 @@ def test_remind_me_on_this_device_registers_the_worker_and_stores_the_device(
     page.add_init_script(FAKE_SUBSCRIBE % json.dumps(subscription))
     sign_in(page, alice)
     page.goto("/account/")
-    # The DevTools protocol hears of the worker's registration (to send it a push below).
+    page.get_by_role("button", name="Remind me on this device").click()
+    expect(page.get_by_text("will get your reminders")).to_be_visible()
+    scope = page.evaluate("navigator.serviceWorker.ready.then(r => r.scope)")
+    assert scope == live_server.url + "/"
+    # The DevTools protocol names the worker's registration (to send it a push below): enabled
+    # once the worker is ready, it reports the registration before `enable` returns.
     cdp = page.context.new_cdp_session(page)
     registrations = []
     cdp.on(
@@ -73,10 +70,6 @@ def test_remind_me_on_this_device_registers_the_worker_and_stores_the_device(
         lambda event: registrations.extend(event["registrations"]),
     )
     cdp.send("ServiceWorker.enable")
-    page.get_by_role("button", name="Remind me on this device").click()
-    expect(page.get_by_text("will get your reminders")).to_be_visible()
-    scope = page.evaluate("navigator.serviceWorker.ready.then(r => r.scope)")
-    assert scope == live_server.url + "/"
     device = PushSubscription.objects.get(user=alice)
     assert device.endpoint == subscription["endpoint"]
     assert device.device.startswith("Chrome")
