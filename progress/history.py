@@ -263,6 +263,11 @@ def _short(day: date) -> str:
     return f"{day:%b} {day.day}, {day.year}"
 
 
+def short_day(day: date) -> str:
+    """'Mon, Nov 30, 2026'."""
+    return f"{DAY_NAMES[day.weekday()]}, {MONTH_NAMES[day.month - 1]} {day.day}, {day.year}"
+
+
 @dataclass
 class Timeline:
     followed: object  # progress.models.FollowedTrack
@@ -457,8 +462,7 @@ def table_rows(rows) -> str:
 def recent_rows(points: list[Point]) -> str:
     """Newest first: the day, the value, the pain."""
     return table_rows(
-        (f"{p.day:%a, %b} {p.day.day}, {p.day.year}", _number(p.value), f"{p.pain}/10")
-        for p in reversed(points)
+        (short_day(p.day), _number(p.value), f"{p.pain}/10") for p in reversed(points)
     )
 
 

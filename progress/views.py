@@ -588,6 +588,17 @@ def drill_history(request, drill):
             "total_sessions": sum(t.sessions for t in totals),
             "last_week": totals[-1].week if totals else None,
             "sides": sides,
+            "side_rows": mark_safe(
+                hist.table_rows(
+                    (
+                        hist.short_day(s.day),
+                        s.balance.left_text,
+                        s.balance.right_text,
+                        s.balance.gap_text,
+                    )
+                    for s in sides
+                )
+            ),  # fmt: skip
             "side_balance": side_balance,
         },
     )
