@@ -67,12 +67,16 @@ class SessionForm(RangesInFieldsMixin, forms.ModelForm):
             del self.fields["token"]
 
     def clean_day(self):
-        day = self.cleaned_data["day"]
-        if day > self.today:
-            raise forms.ValidationError("That date is in the future. Log what you have done.")
-        if day < self.today - timedelta(days=BACKDATE_DAYS):
-            raise forms.ValidationError("You can log sessions from the last year only.")
-        return day
+        return check_day(self.cleaned_data["day"], self.today)
+
+
+def check_day(day, today):
+    """A session's day: not in the future, and at most a year back."""
+    if day > today:
+        raise forms.ValidationError("That date is in the future. Log what you have done.")
+    if day < today - timedelta(days=BACKDATE_DAYS):
+        raise forms.ValidationError("You can log sessions from the last year only.")
+    return day
 
 
 class PrescribedForm(forms.Form):
@@ -80,6 +84,20 @@ class PrescribedForm(forms.Form):
 
     token = forms.UUIDField(error_messages={"required": "That form was out of date."})
     pain = pain_field()
+
+
+class SentPrescribedForm(PrescribedForm):
+    """'Log as prescribed' tapped with no signal, kept on the phone and sent later (static/sw.js):
+    with the day it was tapped, checked as the log form checks its date."""
+
+    day = forms.DateField(label="Date")
+
+    def __init__(self, *args, today, **kwargs):
+        self.today = today
+        super().__init__(*args, **kwargs)
+
+    def clean_day(self):
+        return check_day(self.cleaned_data["day"], self.today)
 
 
 class CheckInForm(forms.Form):
