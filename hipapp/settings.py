@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "exercises",
     "progress",
     "reminders",
+    "offline",
 ]
 
 MIDDLEWARE = [
@@ -319,6 +320,7 @@ SECURE_CSP = {
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "worker-src": [CSP.SELF],  # /sw.js, the service worker that shows reminders
+    "manifest-src": [CSP.SELF],  # /manifest.webmanifest
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],
     "form-action": [CSP.SELF],

@@ -19,6 +19,7 @@ urlpatterns = [
     path("history/<slug:drill>/", progress_views.drill_history, name="drill_history"),
     path("", include("progress.urls")),
     path("", include("reminders.urls")),
+    path("", include("offline.urls")),
     path("drills/", progress_views.catalog, name="catalog"),
     path("drills/", include("exercises.urls")),
     path("admin/", admin.site.urls),

@@ -250,6 +250,8 @@ PUBLIC = {
     "calendar/<slug:secret>.ics",
     "reminders/stop/<str:token>/",
     "sw.js",
+    # The web app manifest, for installing the app.
+    "manifest.webmanifest",
 }
 
 
