@@ -1,5 +1,5 @@
 """The installable app with no signal, in Chromium: pages kept by the service worker, sessions
-saved on the phone and sent exactly once, refusals shown."""
+saved on the phone and sent exactly once, refusals shown, nothing left for the next person."""
 
 import re
 from datetime import datetime, time, timedelta
@@ -9,6 +9,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from accounts.models import UserSession
 from progress.models import TrainingSession
 from tests.conftest import CHROMIUM, follow, sign_in
 
@@ -153,6 +154,74 @@ def test_a_page_kept_from_yesterday_opened_offline_logs_today(page, plan, alice)
     page.context.set_offline(False)
     page.goto("/log/toe-tap/")  # from the server: its own day
     expect(page.get_by_label("Date")).to_have_value(plan.isoformat())
+
+
+def everything_kept(page):
+    """Every page and file in the browser's caches, and every record in its IndexedDB, as text."""
+    return page.evaluate(
+        """async () => {
+            const texts = [];
+            for (const name of await caches.keys()) {
+                const cache = await caches.open(name);
+                for (const request of await cache.keys()) {
+                    texts.push(request.url, await (await cache.match(request)).text());
+                }
+            }
+            const names = (await indexedDB.databases()).map((db) => db.name);
+            for (const name of names) {
+                const db = await new Promise((resolve) => {
+                    indexedDB.open(name).onsuccess = (event) => resolve(event.target.result);
+                });
+                for (const store of db.objectStoreNames) {
+                    const all = db.transaction(store).objectStore(store).getAll();
+                    texts.push(JSON.stringify(await new Promise((resolve) => {
+                        all.onsuccess = () => resolve(all.result);
+                    })));
+                }
+                db.close();
+            }
+            return texts.join("\\n");
+        }"""
+    )
+
+
+@pytest.mark.parametrize("leaving", ["signs out", "is signed out elsewhere"])
+def test_the_next_person_on_the_browser_finds_nothing_of_the_one_before(
+    page, plan, alice, bob, leaving
+):
+    follow(bob, "hip-flexion-ladder", plan)
+    kept_for(page, alice)
+    page.context.set_offline(True)
+    log_offline(page, "toe-tap", plan - timedelta(days=400), note="alice-secret-note")
+    page.context.set_offline(False)
+    expect(page.locator("#offline-queue")).to_contain_text("You can log sessions from the last")
+    kept = everything_kept(page)
+    for trace in ("Hello, Alice", "alice-secret-note", "<title>Log Toe tap"):
+        assert trace in kept, trace
+
+    if leaving == "signs out":
+        # Something is still on the phone, so signing out asks first.
+        page.once("dialog", lambda dialog: dialog.accept())
+        page.get_by_role("button", name="Show menu").click()
+        page.get_by_role("button", name="Sign out").click()
+        expect(page.get_by_role("link", name="Sign in")).to_be_visible()
+    else:  # a password changed on another device, say: this browser's session ends
+        UserSession.objects.filter(user=alice).delete()
+        page.goto("/accounts/login/")
+
+    kept_for(page, bob)
+    expect(page.get_by_role("heading", name="Hello, bob")).to_be_visible()
+    kept = everything_kept(page)
+    assert "Hello, bob" in kept
+    for trace in ("Alice", "alice-secret-note", "<title>Log Toe tap"):
+        assert trace not in kept, trace
+
+    page.context.set_offline(True)
+    page.goto("/today/")
+    expect(page.get_by_role("heading", name="Hello, bob")).to_be_visible()
+    expect(page.locator("#offline-status")).to_have_text("")
+    page.goto("/log/toe-tap/")  # Alice's drill, kept for her only
+    expect(page.get_by_role("heading", name="No connection")).to_be_visible()
 
 
 def test_chromium_finds_the_app_installable(browser, live_server, db, tmp_path):

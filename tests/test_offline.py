@@ -1,6 +1,6 @@
 """The installable app's server side (offline/): the manifest and icons, the service worker and
-the lists it keeps, the offline page and whose page is whose. The worker itself:
-test_browser_offline.py."""
+the lists it keeps, the offline page, whose page is whose, sending "Log as prescribed" later,
+and what sign-out tells the browser to drop. The worker itself: test_browser_offline.py."""
 
 import json
 import re
@@ -17,7 +17,7 @@ from django.utils import timezone
 from hipapp.storage import StaticFilesStorage
 from offline import icons, keep
 from offline.keep import person_key
-from tests.conftest import follow, queries, text
+from tests.conftest import PASSWORD, follow, queries, text
 
 ROOT_ICONS = icons.FOLDER
 
@@ -214,6 +214,20 @@ def test_what_to_keep_costs_two_queries_and_needs_a_sign_in(client, catalog, ali
         "select accounts_user",
         "select progress_followedtrack",
     ]
+
+
+def test_signing_out_tells_the_browser_to_drop_what_it_kept(client, alice):
+    client.force_login(alice)
+    response = client.post("/accounts/logout/")
+    assert response.status_code == 302
+    assert response["Clear-Site-Data"] == '"cache", "storage"'
+
+
+def test_deleting_the_account_tells_the_browser_to_drop_what_it_kept(client, alice):
+    client.force_login(alice)
+    response = client.post("/account/delete/", {"password": PASSWORD, "confirm": "on"})
+    assert response.status_code == 302
+    assert response["Clear-Site-Data"] == '"cache", "storage"'
 
 
 def test_the_worker_and_its_lists_are_for_anyone(db):
