@@ -210,7 +210,7 @@ def query_name(sql: str) -> str | None:
     table = found.group(1) if found else "?"
     if table == settings.CACHES["default"].get("LOCATION"):
         return None
-    return f"{sql.split()[0].lower()} {table}"
+    return f"{outer.split()[0].lower()} {table}"
 
 
 def queries(client, url, method="get", data=None, status=200) -> list[str]:
