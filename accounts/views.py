@@ -153,8 +153,23 @@ def delete(request):
         logout(request)
         user.delete_account()
         messages.success(request, "Your account and everything in it have been deleted.")
-        return redirect("home")
+        response = redirect("home")
+        response["Clear-Site-Data"] = CLEAR_SITE_DATA
+        return response
     return render(request, "accounts/delete.html", {"form": form})
+
+
+# What the browser drops when a person signs out or deletes their account: its HTTP cache and
+# everything the site stored, the offline app's kept pages, waiting sessions and service worker
+# included, so that the next person on the same browser finds none of it.
+CLEAR_SITE_DATA = '"cache", "storage"'
+
+
+class LogoutView(auth_views.LogoutView):
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = CLEAR_SITE_DATA
+        return response
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

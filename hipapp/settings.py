@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "progress",
     "reminders",
     "sharing",
+    "offline",
 ]
 
 MIDDLEWARE = [
@@ -92,6 +93,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.TimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "offline.middleware.worker",  # whose page it is, for the service worker
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "hipapp.middleware.headers",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
@@ -322,7 +324,8 @@ SECURE_CSP = {
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
-    "worker-src": [CSP.SELF],  # /sw.js, the service worker that shows reminders
+    "worker-src": [CSP.SELF],  # /sw.js: the offline app and reminders (offline/, static/sw.js)
+    "manifest-src": [CSP.SELF],  # /manifest.webmanifest
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],
     "form-action": [CSP.SELF],

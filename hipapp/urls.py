@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("progress.urls")),
     path("", include("reminders.urls")),
     path("", include("sharing.urls")),
+    path("", include("offline.urls")),
     path("drills/", progress_views.catalog, name="catalog"),
     path("drills/", include("exercises.urls")),
     path("admin/", admin.site.urls),

@@ -109,6 +109,20 @@ class PrescribedForm(forms.Form):
     pain = pain_field()
 
 
+class SentPrescribedForm(PrescribedForm):
+    """'Log as prescribed' tapped with no signal, kept on the phone and sent later (static/sw.js):
+    with the day it was tapped, checked as the log form checks its date."""
+
+    day = forms.DateField(label="Date")
+
+    def __init__(self, *args, today, **kwargs):
+        self.today = today
+        super().__init__(*args, **kwargs)
+
+    def clean_day(self):
+        return past_day(self.cleaned_data["day"], self.today)
+
+
 class CheckInForm(forms.Form):
     """The morning after a training day: stiffness (the usual unless changed), then pain."""
 

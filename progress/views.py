@@ -27,6 +27,7 @@ from .forms import (
     PrescribedForm,
     RedFlagsForm,
     SelfTestForm,
+    SentPrescribedForm,
     SessionForm,
     SetFormSet,
 )
@@ -171,9 +172,11 @@ def player_save(request, drill):
     """Save one drill from the player as a session, from the fields the log form posts
     (SessionForm and NewSetFormSet), answered in JSON.
 
-    The client may send it again until it hears back (the offline queue will): a token already
-    saved saves nothing new and answers 200 with created false; a new session answers 201.
-    Bad input answers 400 with a message and the fields' errors, and saves nothing.
+    The client may send it again until it hears back (the offline queue does: static/sw.js): a
+    token already saved saves nothing new and answers 200 with created false; a new session
+    answers 201. Bad input answers 400 with a message and the fields' errors, and saves nothing.
+    The offline queue also sends "Log as prescribed" taps here: the prescribed form's fields
+    with the day of the tap (SentPrescribedForm).
     """
     drill = snapshot.catalog().drill(drill)
     user = request.user
@@ -181,20 +184,34 @@ def player_save(request, drill):
     existing = token and TrainingSession.objects.filter(user=user, token=token).first()
     if existing:
         return JsonResponse(saved_answer(existing, drill, created=False))
+    if "prescribed" in request.POST:
+        form = SentPrescribedForm(request.POST, today=local_today(user))
+        if not form.is_valid():
+            return refusal(dict(form.errors))
+        session, created = TrainingSession.objects.record(
+            user, drill, effort=5, sets=TrainingSession.prescribed_sets(drill), **form.cleaned_data
+        )
+        return JsonResponse(saved_answer(session, drill, created), status=201 if created else 200)
     form = SessionForm(request.POST, today=local_today(user))
     formset = NewSetFormSet(request.POST, drill=drill)
     if not (form.is_valid() and formset.is_valid()):
-        errors = {name: list(messages) for name, messages in form.errors.items()}
+        errors = dict(form.errors)
         for n, set_form in enumerate(formset.forms):
-            errors |= {f"sets-{n}-{name}": list(m) for name, m in set_form.errors.items()}
+            errors |= {f"sets-{n}-{name}": m for name, m in set_form.errors.items()}
         if formset.non_form_errors():
-            errors["sets"] = list(formset.non_form_errors())
-        message = next(iter(errors.values()))[0]
-        return JsonResponse({"saved": False, "message": message, "errors": errors}, status=400)
+            errors["sets"] = formset.non_form_errors()
+        return refusal(errors)
     session, created = TrainingSession.objects.record(
         user, drill, sets=formset.set_values(), **form.cleaned_data
     )
     return JsonResponse(saved_answer(session, drill, created), status=201 if created else 200)
+
+
+def refusal(errors) -> JsonResponse:
+    """Bad input: 400, with the first message and every field's."""
+    errors = {name: list(messages) for name, messages in errors.items()}
+    message = next(iter(errors.values()))[0]
+    return JsonResponse({"saved": False, "message": message, "errors": errors}, status=400)
 
 
 def saved_answer(session, drill, created) -> dict:

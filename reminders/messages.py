@@ -102,6 +102,6 @@ def training_push(note: TrainingDay) -> str:
             "body": note.line,
             "url": PLAYER_URL,
             "tag": f"training-{note.day.isoformat()}",
-            "icon": static("img/favicon.svg"),
+            "icon": static("img/icon-192.png"),
         }
     )

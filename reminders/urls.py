@@ -11,5 +11,4 @@ urlpatterns = [
     path("account/calendar/stop/", views.stop_calendar, name="stop_calendar"),
     path("calendar/<slug:secret>.ics", views.calendar_feed, name="calendar"),
     path("reminders/stop/<str:token>/", views.stop_emails, name="stop"),
-    path("sw.js", views.service_worker, name="service_worker"),
 ]

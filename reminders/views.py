@@ -1,7 +1,6 @@
 from django.conf import settings as conf
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.staticfiles import finders
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -106,13 +105,3 @@ def stop_emails(request, token):
             user.save(update_fields=["remind_by"])
         return render(request, "reminders/stopped.html")
     return render(request, "reminders/stop.html")
-
-
-@require_safe
-def service_worker(request):
-    """static/sw.js at /sw.js, so that it may control every page ('/' scope)."""
-    with open(finders.find("sw.js"), "rb") as file:
-        response = HttpResponse(file.read(), content_type="text/javascript; charset=utf-8")
-    response["Service-Worker-Allowed"] = "/"
-    patch_cache_control(response, max_age=300)
-    return response

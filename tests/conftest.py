@@ -26,6 +26,22 @@ TODAY = NOW.date()
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite the test database is a file, not memory. With an in-memory database the live
+    server shares the test's one connection between its request threads, and requests a browser
+    makes side by side (a page, and the service worker keeping others in the background) then
+    run their statements in one another's way ("database table is locked"). With a file, each
+    request has its own connection, as under gunicorn. A database thrown away after the run
+    need not survive a power cut: synchronous=OFF keeps it as fast as memory."""
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        name = str(tmp_path_factory.mktemp("database") / "test.sqlite3")
+        database["TEST"] = database.get("TEST", {}) | {"NAME": name}
+        pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"
+        database["OPTIONS"] = database["OPTIONS"] | {"init_command": pragmas}
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -345,7 +345,11 @@ def test_the_whole_player_runs_from_the_keyboard(make_page, catalog, alice):
 
 def test_a_save_that_fails_is_sent_again_and_saved_once(browser, live_server, plan, alice):
     # Its own tab: the lost answer is one expected console error, and any other fails the test.
-    context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=live_server.url)
+    # The player's own retry, as in a browser without service workers: with the worker, a save
+    # with no answer waits on the phone instead (test_browser_offline.py).
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, base_url=live_server.url, service_workers="block"
+    )
     errors = []
     page = context.new_page()
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)

@@ -228,3 +228,51 @@ def test_someone_signed_out_is_sent_to_sign_in_and_nothing_is_saved(client, cata
     response = client.post(URL, drill_sent())
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
     assert not TrainingSession.objects.exists()
+
+
+# --- "Log as prescribed" kept on a phone with no signal and sent later (static/sw.js) ----
+
+
+def prescribed_sent(**changes):
+    return {"token": str(uuid.uuid4()), "prescribed": "1", "pain": "2"} | changes
+
+
+def test_log_as_prescribed_sent_later_saves_the_dose_on_the_day_it_was_tapped(
+    client, catalog, alice
+):
+    client.force_login(alice)
+    yesterday = TODAY - timedelta(days=1)
+    data = prescribed_sent(day=yesterday.isoformat())
+    response = client.post("/today/session/toe-tap/", data)
+    assert response.status_code == 201
+    session = TrainingSession.objects.get(user=alice)
+    assert (session.day, session.pain, session.effort) == (yesterday, 2, 5)
+    assert [s.seconds for s in session.sets.all()] == [30]  # the dose: 1 x 30 s
+    again = client.post("/today/session/toe-tap/", data)
+    assert (again.status_code, again.json()["created"]) == (200, False)
+    assert TrainingSession.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"day": "2020-01-01"}, "day", "You can log sessions from the last year only."),
+        ({"day": "2026-03-19"}, "day", "That date is in the future."),
+        ({"day": None}, "day", "This field is required."),
+        ({"pain": None}, "pain", "Choose how much it hurt"),
+        ({"pain": "11"}, "pain", "Select a valid choice"),
+    ],
+)
+def test_log_as_prescribed_sent_later_with_bad_input_is_refused_by_field(
+    client, catalog, alice, changes, field, message
+):
+    client.force_login(alice)
+    day = TODAY.isoformat()
+    data = {k: v for k, v in (prescribed_sent(day=day) | changes).items() if v is not None}
+    response = client.post("/today/session/toe-tap/", data)
+    assert response.status_code == 400
+    answer = response.json()
+    assert answer["saved"] is False
+    assert answer["message"].startswith(message)
+    assert list(answer["errors"]) == [field]
+    assert not TrainingSession.objects.exists()

@@ -130,7 +130,7 @@ def test_collected_static_files_point_the_players_modules_at_their_hashed_names(
     assert result.returncode == 0, result.stdout + result.stderr
     (player,) = (tmp_path / "js").glob("player.*.js")
     imports = [line for line in player.read_text().splitlines() if line.startswith("import ")]
-    assert len(imports) == 4
+    assert len(imports) == 5
     for line in imports:
         name = line.split('"./')[1].rstrip('";')
         assert (tmp_path / "js" / name).exists() and name.count(".") == 2, line  # timer.<hash>.js

@@ -265,17 +265,3 @@ def test_the_account_page_runs_a_fixed_number_of_queries(client, vapid, alice):
             user=alice, endpoint=f"https://push.example.net/{n}", p256dh="k", auth="a", device="X"
         )
     assert queries(client, "/account/") == expected
-
-
-# --- The service worker ---------------------------------------------------------------------
-
-
-def test_the_service_worker_is_served_at_the_root_with_a_short_cache(client, db):
-    response = client.get("/sw.js")
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("text/javascript")
-    assert response["Service-Worker-Allowed"] == "/"
-    assert response["Cache-Control"] == "max-age=300"
-    script = response.content.decode()
-    assert 'addEventListener("push"' in script and 'addEventListener("notificationclick"' in script
-    assert "worker-src 'self'" in client.get("/")["Content-Security-Policy"]

@@ -246,12 +246,16 @@ PUBLIC = {
     "accounts/password/reset/<uidb64>/<token>/",
     "accounts/password/reset/done/",
     # Reminders: the feed is opened by calendar apps and the stop link from an email, each
-    # with its own secret; the service worker is a script.
+    # with its own secret.
     "calendar/<slug:secret>.ics",
     "reminders/stop/<str:token>/",
+    # The installable app: the service worker, what it keeps for everyone, the manifest.
     "sw.js",
     # A read-only summary for whoever holds a link its person made (tests/test_sharing.py).
     "shared/<str:secret>/",
+    "offline/files.js",
+    "offline/",
+    "manifest.webmanifest",
 }
 
 

@@ -1,9 +1,12 @@
 // The session player (/today/session/): today's drills one at a time. Holds get a 3-2-1, a
 // countdown, a tone and a buzz, the other side, then a rest; reps get +/- and "done". After each
 // drill the person answers pain (no default) and effort, and the drill is saved at once through
-// the log form's own fields, with the drill's token, so a retry never saves it twice.
+// the log form's own fields, with the drill's token, so a retry never saves it twice. With no
+// signal the service worker keeps the drill on the phone and sends it later (static/sw.js); a
+// drill kept or sent that way is left out when a page kept from before is opened again.
 // Without JavaScript the page is a list of the drills with a link to log each.
 import { announcer } from "./announce.js";
+import { knownTokens } from "./offline.js";
 import { signal, unlockSound } from "./signals.js";
 import { countdown } from "./timer.js";
 import { keepAwake, letSleep } from "./wake-lock.js";
@@ -14,7 +17,11 @@ const STALE_MS = 1000; // a phase that ended longer ago than this (a hidden tab)
 
 const root = document.getElementById("player");
 const startButton = document.getElementById("player-start");
-if (root && startButton) setUp(root, startButton);
+const ASK_WORKER_MS = 2000; // a worker that does not answer leaves the list as it is
+if (root && startButton) {
+  const none = new Promise((resolve) => setTimeout(() => resolve(new Set()), ASK_WORKER_MS));
+  Promise.race([knownTokens(), none]).then((known) => setUp(root, startButton, known));
+}
 
 function readDrill(item) {
   const data = item.dataset;
@@ -36,8 +43,10 @@ function readDrill(item) {
   };
 }
 
-function setUp(root, startButton) {
-  const drills = [...root.querySelectorAll(".player-drill")].map(readDrill);
+function setUp(root, startButton, known) {
+  const items = [...root.querySelectorAll(".player-drill")];
+  for (const item of items) item.hidden = known.has(item.dataset.token);
+  const drills = items.filter((item) => !item.hidden).map(readDrill);
   const stage = document.getElementById("player-stage");
   const say = announcer(document.getElementById("player-live"));
   const day = root.dataset.day;
@@ -46,6 +55,7 @@ function setUp(root, startButton) {
   const csrf = templates("tpl-alarm").querySelector("[name=csrfmiddlewaretoken]").value;
   let timer = null; // the countdown running, if any
   let saved = 0;
+  let kept = 0; // on this phone, to be sent when the connection is back
 
   const slot = (node, name) => node.querySelector(`[data-slot="${name}"]`);
   const action = (node, name) => node.querySelector(`[data-action="${name}"]`);
@@ -242,7 +252,8 @@ function setUp(root, startButton) {
       button.textContent = "Saving…";
       try {
         const answer = await save(drill, sets, pain.value, effort);
-        saved += 1;
+        if (answer.queued) kept += 1;
+        else saved += 1;
         say(answer.message);
         if (Number(pain.value) >= alarmPain) alarm(index, Number(pain.value));
         else introduce(index + 1);
@@ -285,7 +296,7 @@ function setUp(root, startButton) {
       throw new Error("you may have been signed out: sign in again in another tab.");
     }
     const answer = await response.json();
-    if (!answer.saved) throw new Error(answer.message);
+    if (!answer.saved && !answer.queued) throw new Error(answer.message);
     return answer;
   }
 
@@ -304,8 +315,9 @@ function setUp(root, startButton) {
   function finish() {
     letSleep();
     const screen = show("tpl-done");
-    const drillsSaved = `${saved} drill${saved === 1 ? "" : "s"}`;
-    slot(screen, "summary").textContent = `${drillsSaved} saved today. Well done.`;
+    const count = (n) => `${n} drill${n === 1 ? "" : "s"}`;
+    const onPhone = kept ? ` ${count(kept)} saved on this phone, to be sent when you are back online.` : "";
+    slot(screen, "summary").textContent = `${count(saved)} saved today.${onPhone} Well done.`;
     document.getElementById("player-end").hidden = true;
   }
 }
