@@ -182,10 +182,15 @@ class TrainingSessionQuerySet(models.QuerySet):
         return session, True
 
     def changed(self, user, drill_days):
-        """Sessions of these (drill id, day) pairs were added, edited or deleted: the weekly
-        totals of those weeks are summed again, and the person's pages are stale."""
-        WeeklyTotal.objects.rebuild(user, drill_days)
+        """Sessions of these (drill id, day) pairs were added, edited or deleted: the person's
+        pages are stale, and the weekly totals of those weeks are summed again.
+
+        Called inside the write's transaction. Bumping the person's revision first locks their
+        row until it commits, so two writes of theirs at once (two tabs, a phone sending its
+        queue) sum their weeks one after the other, never deleting and inserting the same
+        totals side by side."""
         user.data_changed()
+        WeeklyTotal.objects.rebuild(user, drill_days)
 
     def daily_counts(self, first, last) -> dict:
         """{day: sessions} for the days with a session from first to last."""

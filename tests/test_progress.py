@@ -12,7 +12,7 @@ from accounts.models import spread
 from exercises import snapshot
 from exercises.models import Stage
 from exercises.revision import catalog_changed
-from progress.models import FollowedTrack, StageChange, TrainingSession
+from progress.models import FollowedTrack, StageChange, TrainingSession, WeeklyTotal
 from tests.conftest import follow, queries, text
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -512,9 +512,45 @@ def test_logging_costs_the_same_queries_for_one_set_as_for_six(client, catalog, 
             "select progress_trainingsession",  # the token, not used before
             "insert progress_trainingsession",
             "insert progress_setentry",  # every set in one insert
+            "update accounts_user",  # the revision (cached pages are stale); locks the person
             "select progress_setentry",  # the week's sets, summed by day for the drill chart
             "delete progress_weeklytotal",
             "insert progress_weeklytotal",
-            "update accounts_user",  # the person's revision: their cached pages are stale
         ]
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sessions_of_one_week_logged_at_once_are_all_saved_and_summed(catalog, alice):
+    """Eight writers log the same drill on the same day at once (two tabs, a phone sending
+    its queue), on real connections: every session is saved and the week's total counts all."""
+    import threading
+
+    from django.db import connection
+
+    drill = Stage.objects.get(track__slug="psoas-control", position=1).drill
+    day = date(2026, 3, 18)
+    start, failures = threading.Barrier(8), []
+
+    def writer():
+        try:
+            start.wait()
+            for _ in range(3):
+                TrainingSession.objects.record(
+                    alice, drill, token=uuid.uuid4(), day=day, effort=5, pain=1,
+                    sets=TrainingSession.prescribed_sets(drill),
+                )  # fmt: skip
+        except Exception as exc:  # reported below, with the thread's own message
+            failures.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=writer) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert TrainingSession.objects.filter(user=alice).count() == 24
+    (total,) = WeeklyTotal.objects.filter(user=alice, drill=drill)
+    assert total.sessions == 24
