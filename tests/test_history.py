@@ -418,3 +418,40 @@ def test_forms_on_a_cached_page_carry_the_token_of_the_request_showing_it(catalo
         response = browser.post("/tracks/psoas-control/pause/", {"csrfmiddlewaretoken": token})
         assert response.status_code == 302
         browser.post("/tracks/psoas-control/resume/", {"csrfmiddlewaretoken": token})
+
+
+def test_text_a_person_types_is_never_taken_for_a_pages_markers(client, catalog, alice, frozen):
+    """The markers a kept page is built with are random for each build, so a note that looks
+    like one (this is the fixed marker pages once used) is shown as typed."""
+    followed = follow(alice, "psoas-control", TODAY - timedelta(weeks=1))
+    session = sessions(alice, followed.stage.drill, [TODAY])[0]
+    session.note = "csrf-token-of-the-request-showing-this-page <!-- messages -->"
+    session.save()
+    alice.data_changed()
+    client.force_login(alice)
+    for _ in range(2):  # built, then from the cache
+        html = client.get("/history/").content.decode()
+        assert "csrf-token-of-the-request-showing-this-page &lt;!-- messages --&gt;" in html
+
+
+def test_deleting_an_account_deletes_the_pages_kept_for_it(client, catalog, alice, frozen):
+    from django.core.cache import cache
+
+    from hipapp import pagecache
+    from tests.conftest import PASSWORD
+
+    follow(alice, "psoas-control", TODAY - timedelta(weeks=1))
+    client.force_login(alice)
+    for url in ("/today/", "/history/", "/drills/", "/history/back-flattening/"):
+        assert client.get(url).status_code == 200
+    kept = [
+        pagecache.personal_key(alice, name, slot)
+        for name, slots in pagecache.PERSONAL_VIEWS.items()
+        for slot in range(slots)
+    ]
+    assert len(cache.get_many(kept)) == 4  # one kept page an address
+    response = client.post(
+        "/account/delete/", {"password": PASSWORD, "confirm": "on"}, REMOTE_ADDR="10.0.0.9"
+    )
+    assert response.status_code == 302
+    assert cache.get_many(kept) == {}
