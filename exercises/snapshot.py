@@ -30,6 +30,7 @@ class Snapshot:
     drills: dict[int, Drill] = field(default_factory=dict)  # with their equipment
     drills_by_slug: dict[str, Drill] = field(default_factory=dict)
     stage_totals: dict[int, int] = field(default_factory=dict)  # track id -> stages in it
+    standalone: tuple[Drill, ...] = ()  # drills in no track (warm-ups, off-day work), by slug
 
     def drill(self, slug: str) -> Drill:
         """The drill with this slug, or a 404."""
@@ -67,4 +68,10 @@ def _build(token: str) -> Snapshot:
         stages[stage.pk] = stage
         totals[stage.track_id] = totals.get(stage.track_id, 0) + 1
     by_slug = {d.slug: d for d in drills.values()}
-    return Snapshot(token, tracks, stages, drills, by_slug, totals)
+    staged = {stage.drill_id for stage in stages.values()}
+    standalone = tuple(sorted((d for d in drills.values() if d.pk not in staged), key=slug))
+    return Snapshot(token, tracks, stages, drills, by_slug, totals, standalone)
+
+
+def slug(drill: Drill) -> str:
+    return drill.slug

@@ -44,6 +44,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from exercises import revision
@@ -63,7 +64,13 @@ def marks(request):
     found = getattr(request, "page_marks", None)
     if found is None:
         return {}
-    return {"csrf_token": found.csrf, "messages_mark": mark_safe(found.messages)}
+    return {
+        "csrf_token": found.csrf,
+        "csrf_input": format_html(
+            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', found.csrf
+        ),
+        "messages_mark": mark_safe(found.messages),
+    }
 
 
 def cached_page(*, params=(), slots=1, shared=False):

@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from exercises import snapshot
-from exercises.models import Drill, Stage, Track
+from exercises.models import Stage, Track
 from exercises.views import catalog_context
 from hipapp.pagecache import cached_page
 
@@ -78,8 +78,7 @@ def today(request):
     day = local_today(user)
     # Queries: followed tracks (1); the sessions the rule reads, this week's and yesterday's
     # (1); the morning check-ins (1); the sets of each track's latest two sessions (1); the
-    # latest self-test's day (1); on a rest day, the stand-alone drills (1). With nothing
-    # followed, the catalog's tracks instead.
+    # latest self-test's day (1). With nothing followed, the catalog's tracks instead.
     followed = FollowedTrack.objects.for_user(user).following().joined()
     if not followed:
         context = {
@@ -106,7 +105,7 @@ def today(request):
     rest_day = not done and trained_days >= user.days_per_week
     off_day_drill = None
     if rest_day or next_card is None:
-        warmups = list(Drill.objects.standalone().order_by("slug"))
+        warmups = snapshot.catalog().standalone
         off_day_drill = warmups[day.toordinal() % len(warmups)] if warmups else None
     return render(
         request,

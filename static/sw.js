@@ -338,12 +338,21 @@ async function keep(drill, body) {
 }
 
 let sending = null;
+let again = null; // a send asked for while one runs: it runs once that one ends
 let blocked = null; // why sending stopped: "offline", "signed-out", or null
 
 // Send what waits, oldest first, once at a time. Resolves false when the network failed (so
-// that Background Sync tries again later).
+// that Background Sync tries again later). Asked while a send runs, it sends again after it:
+// the one running may have started just before the connection came back.
 function send() {
-  sending ??= (async () => {
+  if (sending) {
+    again ??= sending.then(() => {
+      again = null;
+      return send();
+    });
+    return again;
+  }
+  sending = (async () => {
     const items = (await queued()).filter((item) => !item.refused);
     if (!items.length) return true;
     const server = await askServer();
