@@ -116,14 +116,10 @@ def track_cards(user, today: date, followed=None, sessions=None, check_ins=None)
     by_drill = defaultdict(list)
     for row in sessions:
         by_drill[row.drill_id].append(row)
-    on_stage = {
-        f.pk: [
-            row
-            for row in by_drill[f.stage.drill_id]
-            if row.day >= rules.lookback_start(f.stage_started, today)
-        ]
-        for f in followed
-    }
+    on_stage = {}
+    for f in followed:
+        first = rules.lookback_start(f.stage_started, today)
+        on_stage[f.pk] = [row for row in by_drill[f.stage.drill_id] if row.day >= first]
     latest = {row.pk for rows in on_stage.values() for row in rows[-2:]}
     sets = defaultdict(list)
     for session_id, reps, seconds, side in (
