@@ -415,9 +415,11 @@ def load(server, port, page: Page, person: Person | None, args) -> Result:
 
 
 def count_queries(pages, results):
-    """Each page's SQL queries, through the whole middleware stack as the server runs it:
-    warm, the second of two requests (the first fills the cache); cold, with the page cache
-    off (settings.PAGE_CACHE, which HIPAPP_PAGE_CACHE sets for the cold server)."""
+    """Each page's SQL queries, through the whole middleware stack as the server runs it, the
+    second of two requests: warm, the first fills the cache; cold, with the page cache off
+    (settings.PAGE_CACHE, which HIPAPP_PAGE_CACHE sets for the cold server), the first builds
+    the process's copy of the catalog (exercises/snapshot.py), as a server's first request
+    does."""
     setup_django()
     from django.db import connection
     from django.test import Client
@@ -433,7 +435,7 @@ def count_queries(pages, results):
                     client.force_login(User.objects.get(email=person.email))
                 path = page.path.format(drill=person.drill if person else "")
                 with override_settings(PAGE_CACHE=state != COLD):
-                    if state == WARM:
+                    if not page.post:  # warm: fills the cache; both: the process's catalog
                         client.get(path)
                     with CaptureQueriesContext(connection) as queries:
                         if page.post:

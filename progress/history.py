@@ -309,6 +309,22 @@ class Mark:
     up: bool
 
 
+def chart_points(rows, timed: bool) -> list[Point]:
+    """A point a session, oldest first, from rows of (day, session id, pain, side, longest
+    hold, seconds added up, reps added up, sets) as TrainingSessionQuerySet.chart_sides gives
+    them: the session's longest hold on any side, or its reps on every side added up."""
+    sessions: dict[int, list] = {}
+    for day, session_id, pain, _side, best, _seconds, reps, _sets in rows:
+        found = sessions.get(session_id)
+        if found is None:
+            sessions[session_id] = [day, best if timed else reps, pain]
+        elif timed:
+            found[1] = max(found[1], best)
+        else:
+            found[1] += reps
+    return [Point(day, value, pain) for day, value, pain in sessions.values()]
+
+
 MAX_WEEKLY_POINTS = 104  # two years of weeks; a longer history is charted month by month
 
 

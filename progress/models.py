@@ -201,16 +201,22 @@ class TrainingSessionQuerySet(models.QuerySet):
             .annotate(n=models.Count("id"))
         )
 
-    def chart_points(self, drill, first, last):
-        """(day, value, pain) a session of the drill from first to last, oldest first: the
-        longest hold of a timed drill, or all its reps added up."""
-        value = models.Max("sets__seconds") if drill.is_timed else models.Sum("sets__reps")
+    def chart_sides(self, drill, first, last):
+        """(day, session id, pain, side, longest hold, seconds added up, reps added up, sets)
+        for each session of the drill from first to last and each side its sets were done on,
+        oldest first: a drill's chart and its left and right (history.chart_points,
+        balance.side_sessions), in one query."""
         return (
             self.filter(drill=drill, day__gte=first, day__lte=last)
-            .order_by("day", "created_at")
-            .values("pk", "day", "pain")
-            .annotate(value=Coalesce(value, 0))
-            .values_list("day", "value", "pain")
+            .order_by()
+            .values_list("day", "pk", "pain", "sets__side")
+            .annotate(
+                best=Coalesce(models.Max("sets__seconds"), 0),
+                seconds=Coalesce(models.Sum("sets__seconds"), 0),
+                reps=Coalesce(models.Sum("sets__reps"), 0),
+                sets=models.Count("sets"),
+            )
+            .order_by("day", "created_at", "pk", "sets__side")
         )
 
     def last_sets(self, drill):
@@ -322,21 +328,6 @@ class SetEntryQuerySet(models.QuerySet):
                 reps=Coalesce(models.Sum("reps"), 0),
                 sets=models.Count("pk"),
             )
-        )
-
-    def side_sessions(self):
-        """(day, session id, side, longest hold, seconds added up, reps added up, sets) for
-        each session and side, oldest first."""
-        return (
-            self.order_by()
-            .values_list("session__day", "session_id", "side")
-            .annotate(
-                best=Coalesce(models.Max("seconds"), 0),
-                seconds=Coalesce(models.Sum("seconds"), 0),
-                reps=Coalesce(models.Sum("reps"), 0),
-                sets=models.Count("pk"),
-            )
-            .order_by("session__day", "session_id", "side")
         )
 
 

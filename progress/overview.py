@@ -42,22 +42,20 @@ def drill_balances(user, day: date) -> list[balance.Balance]:
     return balance.drill_balances(rows.side_totals(), snapshot.catalog().drills)
 
 
-def drill_sides(user, drill, first: date, last: date):
-    """A one-sided drill's left and right in each session from first to last (newest first),
-    and over the last four weeks: one query. Nothing for a drill done on both sides at once."""
+def drill_sides(drill, rows, last: date):
+    """A one-sided drill's left and right in each session (newest first) and over the last
+    four weeks, from the rows of TrainingSessionQuerySet.chart_sides. Nothing for a drill done
+    on both sides at once."""
     if not drill.per_side:
         return [], None
-    rows = list(
-        SetEntry.objects.for_user(user)
-        .filter(session__drill=drill)
-        .between(first, last)
-        .one_sided()
-        .side_sessions()
-    )
-    since = balance_since(last)
+    sides = [
+        (day, session_id, side, best, seconds, reps, sets)
+        for day, session_id, _pain, side, best, seconds, reps, sets in rows
+        if side in (SetEntry.Side.LEFT, SetEntry.Side.RIGHT)
+    ]
     return (
-        balance.side_sessions(rows, drill.name, drill.is_timed),
-        balance.recent_balance(rows, since, drill.name, drill.is_timed),
+        balance.side_sessions(sides, drill.name, drill.is_timed),
+        balance.recent_balance(sides, balance_since(last), drill.name, drill.is_timed),
     )
 
 

@@ -538,17 +538,15 @@ def history(request):
 def drill_history(request, drill):
     user, slug = request.user, drill
     day = local_today(user)
-    # Queries: the last twelve weeks' sessions (1), every week's totals (1), the person's
-    # stage changes to or from this drill (1); for a one-sided drill, each side of those
-    # sessions (1). The drill comes from the process's catalog.
+    # Queries: the last twelve weeks' sessions, side by side (1), every week's totals (1), the
+    # person's stage changes to or from this drill (1). The drill comes from the process's
+    # catalog.
     catalog = snapshot.catalog()
     drill = catalog.drill(slug)
     unit = "s" if drill.is_timed else "reps"
     recent_from = day - timedelta(weeks=hist.RECENT_WEEKS) + timedelta(days=1)
-    recent = [
-        hist.Point(*row)
-        for row in TrainingSession.objects.for_user(user).chart_points(drill, recent_from, day)
-    ]
+    rows = list(TrainingSession.objects.for_user(user).chart_sides(drill, recent_from, day))
+    recent = hist.chart_points(rows, drill.is_timed)
     totals = [hist.Total(*row) for row in WeeklyTotal.objects.chart_rows(user, drill, day)]
     period, long_points = hist.long_series(totals, drill.is_timed)
     marks = [
@@ -557,7 +555,7 @@ def drill_history(request, drill):
         .filter(Q(to_stage__drill=drill) | Q(from_stage__drill=drill))
         .values_list("day", "to_stage_id", "kind")
     ]
-    sides, side_balance = overview.drill_sides(user, drill, recent_from, day)
+    sides, side_balance = overview.drill_sides(drill, rows, day)
     measure = "best hold" if drill.is_timed else "total reps"
     chart = hist.line_chart(
         recent,
