@@ -252,10 +252,11 @@ class TrainingSessionQuerySet(models.QuerySet):
         )
 
     def rows(self):
-        """Plain rows, oldest first: (pk, drill_id, drill_name, day, pain, effort)."""
+        """Plain rows, oldest first (by day, then as saved): (pk, drill_id, drill_name, day,
+        pain, effort)."""
         return (
             self.annotate(drill_name=models.F("drill__name"))
-            .order_by("day", "created_at")
+            .order_by("day", "pk")
             .values_list("pk", "drill_id", "drill_name", "day", "pain", "effort", named=True)
         )
 
