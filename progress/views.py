@@ -79,7 +79,8 @@ def today(request):
     # Queries: followed tracks (1); the sessions the rule reads, this week's and yesterday's
     # (1); the morning check-ins (1); the sets of each track's latest two sessions (1); the
     # latest self-test's day (1). With nothing followed, the catalog's tracks instead.
-    followed = FollowedTrack.objects.for_user(user).following().joined()
+    catalog = snapshot.catalog()
+    followed = FollowedTrack.objects.for_user(user).following().joined(catalog)
     if not followed:
         context = {
             "title": "Today",
@@ -105,7 +106,7 @@ def today(request):
     rest_day = not done and trained_days >= user.days_per_week
     off_day_drill = None
     if rest_day or next_card is None:
-        warmups = snapshot.catalog().standalone
+        warmups = catalog.standalone
         off_day_drill = warmups[day.toordinal() % len(warmups)] if warmups else None
     return render(
         request,
