@@ -211,15 +211,20 @@ class User(AbstractUser):
 
     @transaction.atomic
     def delete_account(self):
-        """Remove the person and everything they own, sign-in failure records and the pages
-        kept for them included."""
+        """Remove the person and everything they own, sign-in failure records, sessions on
+        every device and the pages kept for them included."""
         from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
         from hipapp import pagecache
 
+        from .sessions import SessionStore, session_cache
+
         for model in (AccessAttempt, AccessFailureLog, AccessLog):
             model.objects.filter(username=self.email).delete()
         pagecache.forget(self)
+        # The database deletes the person's sessions with them; the copies in the cache go here.
+        sessions = UserSession.objects.filter(user=self).values_list("session_key", flat=True)
+        session_cache().delete_many([SessionStore.cache_key_prefix + key for key in sessions])
         self.delete()
 
     @property

@@ -7,6 +7,7 @@ import re
 from datetime import time, timedelta
 
 import pytest
+import time_machine
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -166,8 +167,9 @@ def test_a_person_staff_switch_off_is_signed_out_at_their_next_request(client, a
 def test_an_expired_session_signs_the_person_out(client, alice):
     sign_in(client, alice.email)
     assert client.get("/account/").status_code == 200
-    UserSession.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
-    assert client.get("/account/")["Location"].startswith("/accounts/login/")
+    later = timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE + 1)
+    with time_machine.travel(later, tick=False):
+        assert client.get("/account/")["Location"].startswith("/accounts/login/")
 
 
 def test_a_browser_signed_in_as_someone_else_shows_them(client, alice, bob):
@@ -430,3 +432,19 @@ def test_people_from_before_plan_days_get_a_spread_of_their_number():
         7: [0, 1, 2, 3, 4, 5, 6],
     }
     assert set(User.objects.values_list("remind_by", flat=True)) == {"none"}  # asked nobody yet
+
+
+def test_deleting_the_account_signs_out_every_device(client, alice):
+    from accounts.sessions import SessionStore, session_cache
+
+    phone = Client()
+    phone.force_login(alice)
+    kept = SessionStore.cache_key_prefix + phone.session.session_key
+    assert phone.get("/account/").status_code == 200
+    assert session_cache().get(kept) is not None  # sessions are read through the cache
+    client.force_login(alice)
+    response = client.post("/account/delete/", {"password": PASSWORD, "confirm": "on"})
+    assert response.status_code == 302
+    assert session_cache().get(kept) is None
+    assert not UserSession.objects.exists()
+    assert phone.get("/account/").url.startswith("/accounts/login/")

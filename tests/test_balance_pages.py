@@ -127,7 +127,6 @@ def test_a_one_sided_drill_page_costs_no_query_more_however_long_the_history(
     snapshot.catalog()
     client.force_login(alice)
     expected = [
-        "select accounts_usersession",
         "select accounts_user",
         "select progress_trainingsession",  # the last twelve weeks, each session's sides
         "select progress_weeklytotal",  # every week before

@@ -254,8 +254,7 @@ def test_a_bad_subscription_gets_a_message_and_is_not_stored(client, vapid, alic
 def test_the_account_page_runs_a_fixed_number_of_queries(client, vapid, alice):
     client.force_login(alice)
     expected = [
-        "select accounts_usersession",  # the session and its person
-        "select accounts_user",
+        "select accounts_user",  # the person (the session comes from the cache)
         "select reminders_pushsubscription",  # the devices that get reminders
         "select reminders_calendarfeed",  # is the calendar link on?
     ]
