@@ -20,12 +20,9 @@ import functools
 
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field, as_crispy_form
 from crispy_forms.utils import render_crispy_form
-from django.middleware.csrf import get_token
 from django.template import defaultfilters
 from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
-from django.utils.functional import SimpleLazyObject
-from django.utils.html import format_html
 from django.utils.timezone import template_localtime
 
 from jinja2 import ChainableUndefined, Environment, pass_context
@@ -60,21 +57,6 @@ def pain_scale():
     from progress.forms import PAIN_SCALE
 
     return PAIN_SCALE
-
-
-def csrf(request):
-    """Context processor: the CSRF field and token, worked out once a page. (The backend's own
-    are lazy strings that mask the token anew each time a form prints one.) Lazy still, so that
-    a page without a form sets no CSRF cookie."""
-    token = SimpleLazyObject(lambda: get_token(request))
-    return {
-        "csrf_token": token,
-        "csrf_input": SimpleLazyObject(
-            lambda: format_html(
-                '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token
-            )
-        ),
-    }
 
 
 def environment(**options):

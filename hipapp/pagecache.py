@@ -48,6 +48,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -65,16 +66,19 @@ class Marks:
 
 
 def marks(request):
-    """Context processor: the markers a page being kept is built with (see cached_page)."""
+    """Context processor: the CSRF token and field, and where the messages go.
+
+    On a page being kept (see cached_page), markers stand in for the token and the messages.
+    Otherwise the request's own token, worked out once a page (the Jinja2 backend's own are
+    lazy strings that mask the token anew for every form) and only if a form prints it, so a
+    page without a form sets no CSRF cookie."""
     found = getattr(request, "page_marks", None)
-    if found is None:
-        return {}
+    token = found.csrf if found else SimpleLazyObject(lambda: get_token(request))
+    field = '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
     return {
-        "csrf_token": found.csrf,
-        "csrf_input": format_html(
-            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', found.csrf
-        ),
-        "messages_mark": mark_safe(found.messages),
+        "csrf_token": token,
+        "csrf_input": SimpleLazyObject(lambda: format_html(field, token)),
+        "messages_mark": mark_safe(found.messages) if found else "",
     }
 
 

@@ -115,7 +115,6 @@ TEMPLATES = [
             "context_processors": [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "hipapp.jinja2.csrf",
                 "hipapp.pagecache.marks",
             ],
         },

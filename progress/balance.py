@@ -131,9 +131,9 @@ class SideSession:
 
 
 def side_sessions(rows, name: str, timed: bool) -> list[SideSession]:
-    """Rows of (day, session id, side, longest hold, seconds added up, reps added up, sets), as
-    SetEntryQuerySet.side_sessions gives them, as a session each, newest first: each side's
-    longest hold, or its reps added up."""
+    """Rows of (day, session id, side, longest hold, seconds added up, reps added up, sets), a
+    session's left and right oldest first (overview.drill_sides), as a session each, newest
+    first: each side's longest hold, or its reps added up."""
     sessions: dict[int, tuple[date, dict[str, int]]] = {}
     for day, session_id, side, best, _seconds, reps, _sets in rows:
         sessions.setdefault(session_id, (day, {}))[1][side] = best if timed else reps

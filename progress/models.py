@@ -47,11 +47,11 @@ class FollowedTrackQuerySet(models.QuerySet):
         """Followed tracks, with what the pages show of them."""
         return self.following().with_totals()
 
-    def joined(self, catalog=None) -> list:
+    def joined(self) -> list:
         """These followed tracks, each with its track, stage (and drill) and the number of
-        stages in the track taken from the catalog kept in the process (exercises.snapshot,
-        unless the caller has it), in the catalog's order. One plain query."""
-        catalog = catalog or snapshot.catalog()
+        stages in the track taken from the catalog kept in the process (exercises.snapshot),
+        in the catalog's order. One plain query."""
+        catalog = snapshot.catalog()
         followed = list(self.order_by())
         for f in followed:
             f.track, f.stage = catalog.tracks[f.track_id], catalog.stages[f.stage_id]

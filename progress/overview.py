@@ -18,9 +18,9 @@ def timelines(user, day: date) -> list[hist.Timeline]:
     """Every track the person followed, with its stages from the stage changes and the rule's
     verdict on the current one. Queries: the followed tracks (1), their stage changes (1),
     and what the rule reads (3)."""
-    catalog = snapshot.catalog()
-    followed = FollowedTrack.objects.for_user(user).joined(catalog)
+    followed = FollowedTrack.objects.for_user(user).joined()
     changes = {}
+    catalog = snapshot.catalog()
     for change in StageChange.objects.filter(followed__user=user):
         change.to_stage = catalog.stages[change.to_stage_id]
         changes.setdefault(change.followed_id, []).append(change)

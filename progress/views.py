@@ -79,8 +79,7 @@ def today(request):
     # Queries: followed tracks (1); the sessions the rule reads, this week's and yesterday's
     # (1); the morning check-ins (1); the sets of each track's latest two sessions (1); the
     # latest self-test's day (1). With nothing followed, the catalog's tracks instead.
-    catalog = snapshot.catalog()
-    followed = FollowedTrack.objects.for_user(user).following().joined(catalog)
+    followed = FollowedTrack.objects.for_user(user).following().joined()
     if not followed:
         context = {
             "title": "Today",
@@ -106,7 +105,7 @@ def today(request):
     rest_day = not done and trained_days >= user.days_per_week
     off_day_drill = None
     if rest_day or next_card is None:
-        warmups = catalog.standalone
+        warmups = snapshot.catalog().standalone
         off_day_drill = warmups[day.toordinal() % len(warmups)] if warmups else None
     return render(
         request,
@@ -551,8 +550,8 @@ def drill_history(request, drill):
     totals = [hist.Total(*row) for row in WeeklyTotal.objects.chart_rows(user, drill, day)]
     period, long_points = hist.long_series(totals, drill.is_timed)
     marks = [
-        hist.Mark(day, f"Stage {catalog.stages[to_stage].position}", kind != "step_back")
-        for day, to_stage, kind in StageChange.objects.filter(followed__user=user)
+        hist.Mark(on, f"Stage {catalog.stages[to_stage].position}", kind != "step_back")
+        for on, to_stage, kind in StageChange.objects.filter(followed__user=user)
         .filter(Q(to_stage__drill=drill) | Q(from_stage__drill=drill))
         .values_list("day", "to_stage_id", "kind")
     ]
