@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
+
+from hipapp import addresses
 
 
 def split_lines(text: str) -> list[str]:
@@ -113,7 +114,7 @@ class Drill(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("exercises:drill", args=[self.slug])
+        return addresses.url("exercises:drill", self.slug)
 
     def natural_key(self):
         return (self.slug,)
@@ -181,7 +182,7 @@ class Track(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("catalog") + f"#track-{self.slug}"
+        return addresses.url("catalog") + f"#track-{self.slug}"
 
     def natural_key(self):
         return (self.slug,)

@@ -7,7 +7,8 @@ stays for the admin and for crispy's form layouts, which `crispy` and `as_crispy
 call.
 
 What the templates find besides their context:
-- `url(name, *args, **kwargs)` and `static(path)`, as Django's `{% url %}` and `{% static %}`;
+- `url(name, *args, **kwargs)` and `static(path)`, as Django's `{% url %}` and `{% static %}`
+  (`url` remembers the addresses it made: hipapp.addresses);
 - `crispy(form)`, and the filters `crispy` and `as_crispy_field`: crispy's tag and filters;
 - `pain_scale()`: the 0-10 values of the one-tap pain buttons;
 - Django's own filters of the same names (`date`, `pluralize`, `capfirst`, `yesno`, `default`,
@@ -16,30 +17,15 @@ What the templates find besides their context:
 A missing variable is empty, as in Django's template language, and never an error.
 """
 
-import functools
-
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field, as_crispy_form
 from crispy_forms.utils import render_crispy_form
 from django.template import defaultfilters
 from django.templatetags.static import static
-from django.urls import get_script_prefix, reverse
 from django.utils.timezone import template_localtime
 
 from jinja2 import ChainableUndefined, Environment, pass_context
 
-
-def url(name, *args, **kwargs):
-    """Django's reverse(), remembered: the same name and arguments give the same address for
-    as long as the process runs (the URLconf does not change under it), and a page asks for
-    dozens (each track card's forms, each session's edit link), at up to 50 µs each."""
-    if kwargs:
-        return reverse(name, kwargs=kwargs)
-    return _reverse(get_script_prefix(), name, args)
-
-
-@functools.lru_cache(maxsize=4096)
-def _reverse(prefix, name, args):
-    return reverse(name, args=args or None)
+from .addresses import url
 
 
 def date(value, arg=None):

@@ -22,7 +22,7 @@ NOTE_MAX = 2000
 
 class FollowedTrackQuerySet(models.QuerySet):
     def for_user(self, user):
-        return self.filter(user=user)
+        return self.filter(user_id=user.pk)
 
     def following(self):
         """Active or paused: every track the person has not left."""
@@ -144,7 +144,7 @@ class StageChange(models.Model):
 
 class TrainingSessionQuerySet(models.QuerySet):
     def for_user(self, user):
-        return self.filter(user=user)
+        return self.filter(user_id=user.pk)
 
     def with_sets(self):
         return self.select_related("drill").prefetch_related("sets")
@@ -252,12 +252,10 @@ class TrainingSessionQuerySet(models.QuerySet):
         )
 
     def rows(self):
-        """Plain rows, oldest first (by day, then as saved): (pk, drill_id, drill_name, day,
-        pain, effort)."""
-        return (
-            self.annotate(drill_name=models.F("drill__name"))
-            .order_by("day", "pk")
-            .values_list("pk", "drill_id", "drill_name", "day", "pain", "effort", named=True)
+        """Plain rows, oldest first (by day, then as saved): (pk, drill_id, day, pain,
+        effort). The drill's name is the catalog's (exercises.snapshot): no join."""
+        return self.order_by("day", "pk").values_list(
+            "pk", "drill_id", "day", "pain", "effort", named=True
         )
 
 
@@ -411,7 +409,7 @@ def week_start(day: date) -> date:
 
 class CheckInQuerySet(models.QuerySet):
     def for_user(self, user):
-        return self.filter(user=user)
+        return self.filter(user_id=user.pk)
 
     def rows(self):
         """Plain rows, oldest first: (day, pain, stiffness, skipped)."""
@@ -586,7 +584,7 @@ EVERYDAY_TOP = 10
 
 class SelfTestQuerySet(models.QuerySet):
     def for_user(self, user):
-        return self.filter(user=user)
+        return self.filter(user_id=user.pk)
 
     def rows(self):
         """Plain rows, newest first: (pk, day, knee_left, knee_right, leg_lift, everyday)."""

@@ -4,6 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from exercises import snapshot
 from exercises.models import Drill, Stage
 
 from . import rules
@@ -65,8 +66,29 @@ def recent_sessions(user, today: date, followed, also_from: date) -> list:
     its index order; the drills are picked here, which halves the query's cost."""
     since = window_start(today, followed, also_from)
     drills = {f.stage.drill_id for f in followed}
-    rows = TrainingSession.objects.for_user(user).filter(day__gte=since, day__lte=today).rows()
+    rows = TrainingSession.objects.filter(user_id=user.pk, day__gte=since, day__lte=today).rows()
     return [row for row in rows if row.drill_id in drills or row.day >= also_from]
+
+
+@dataclass(frozen=True)
+class Done:
+    """A session logged today, as today's page lists it."""
+
+    pk: int
+    drill_id: int
+    drill_name: str
+    pain: int
+    effort: int
+
+
+def done_on(sessions, day: date) -> list[Done]:
+    """The sessions (recent_sessions rows) of that day, named from the catalog."""
+    drills = snapshot.catalog().drills
+    return [
+        Done(row.pk, row.drill_id, drills[row.drill_id].name, row.pain, row.effort)
+        for row in sessions
+        if row.day == day
+    ]
 
 
 # A morning is compared with the one before it (rules._morning_verdict): the check-ins are read
@@ -78,9 +100,9 @@ def recent_check_ins(user, today: date, since: date) -> list:
     """One query, as plain rows (CheckInQuerySet.rows): the mornings the rule reads, answered
     or skipped, from a week before since to today."""
     return list(
-        CheckIn.objects.for_user(user)
-        .filter(day__gte=since - MORNINGS_BEFORE, day__lte=today)
-        .rows()
+        CheckIn.objects.filter(
+            user_id=user.pk, day__gte=since - MORNINGS_BEFORE, day__lte=today
+        ).rows()
     )
 
 

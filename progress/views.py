@@ -96,7 +96,7 @@ def today(request):
         user, day, progression.window_start(day, followed, since)
     )
     cards = progression.track_cards(user, day, followed, sessions, check_ins)
-    done = [s for s in sessions if s.day == day]
+    done = progression.done_on(sessions, day)
     this_morning = next((c for c in check_ins if c.day == day), None)
     # The day after a training day, the morning check-in comes first (until answered or skipped).
     ask_check_in = this_morning is None and any(s.day == yesterday for s in sessions)
