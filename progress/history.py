@@ -167,6 +167,10 @@ class WeekAdherence:
         return self.trained >= self.planned
 
     @property
+    def label(self) -> str:
+        return month_day(self.start)
+
+    @property
     def percent(self) -> int:
         return min(100, round(100 * self.trained / self.planned)) if self.planned else 100
 
@@ -198,18 +202,14 @@ class Adherence:
 def adherence(days: set[date], today: date, planned: int) -> Adherence:
     start = heat_start(today)
     this_week = week_start(today)
-    per_week: dict[date, int] = {}
+    trained = [0] * HEAT_WEEKS
     for day in days:
         if start <= day <= today:
-            per_week[week_start(day)] = per_week.get(week_start(day), 0) + 1
+            trained[(day - start).days // 7] += 1
+    mondays = [start + timedelta(weeks=n) for n in range(HEAT_WEEKS)]
     weeks = [
-        WeekAdherence(
-            start + timedelta(weeks=n),
-            planned,
-            per_week.get(start + timedelta(weeks=n), 0),
-            start + timedelta(weeks=n) == this_week,
-        )
-        for n in range(HEAT_WEEKS)
+        WeekAdherence(monday, planned, count, monday == this_week)
+        for monday, count in zip(mondays, trained, strict=True)
     ]
 
     run = best = 0
@@ -244,15 +244,18 @@ class StageSpan:
     ended: date | None = None
     counted_weeks: int | None = None
     current: bool = False
+    week: int | None = None  # the current stage's week today (counting from 1), without a verdict
 
     @property
     def when(self) -> str:
-        """'Moved up Mar 2, 2026 · until Apr 6, 2026 · 4 counted weeks'."""
+        """'Moved up Mar 2, 2026 · until Apr 6, 2026 · 4 counted weeks', 'Moved up Mar 2,
+        2026 · current stage · 3 counted weeks so far', 'Moved up Mar 2, 2026 · current stage,
+        week 5'."""
         parts = [f"{self.how} {_short(self.began)}"]
         if self.ended:
             parts.append(f"until {_short(self.ended)}")
         elif self.current:
-            parts.append("current stage")
+            parts.append(f"current stage, week {self.week}" if self.week else "current stage")
         if self.counted_weeks is not None:
             weeks = plural(self.counted_weeks, "counted week")
             parts.append(f"{weeks} so far" if self.current else weeks)
@@ -261,6 +264,12 @@ class StageSpan:
 
 def _short(day: date) -> str:
     return f"{day:%b} {day.day}, {day.year}"
+
+
+def month_day(day: date) -> str:
+    """'Nov 30', as Django's date filter writes "M j" in English, without its formatter (two
+    tables of a dozen weeks each)."""
+    return f"{MONTH_NAMES[day.month - 1]} {day.day}"
 
 
 def short_day(day: date) -> str:
@@ -275,11 +284,24 @@ class Timeline:
     verdict: rules.Verdict | None
 
 
-def timeline(followed, changes, verdict: rules.Verdict | None) -> Timeline:
-    """The stages of one followed track, oldest first, from its stage changes."""
+@dataclass(frozen=True)
+class Change:
+    """A stage change as a timeline reads it (progress.models.StageChange)."""
+
+    to_stage: object  # exercises.models.Stage
+    day: date
+    how: str  # "Started", "Moved up", "Stepped back"
+    reason: str
+    counted_weeks: int | None  # on the stage left
+
+
+def timeline(
+    followed, changes: list[Change], verdict: rules.Verdict | None, today: date
+) -> Timeline:
+    """The stages of one followed track, oldest first, from its stage changes. The current
+    stage shows the weeks counted so far when there is a verdict, else the week it is in."""
     spans = [
-        StageSpan(change.to_stage, change.day, change.get_kind_display(), change.reason)
-        for change in changes
+        StageSpan(change.to_stage, change.day, change.how, change.reason) for change in changes
     ]
     if not spans:  # followed before changes were recorded
         spans = [StageSpan(followed.stage, followed.stage_started, "Started", "")]
@@ -287,7 +309,10 @@ def timeline(followed, changes, verdict: rules.Verdict | None) -> Timeline:
         span.ended, span.counted_weeks = change.day, change.counted_weeks
     if followed.state != "left":
         spans[-1].current = True
-        spans[-1].counted_weeks = verdict.counted_weeks if verdict else None
+        if verdict:
+            spans[-1].counted_weeks = verdict.counted_weeks
+        else:
+            spans[-1].week = rules.weeks_elapsed(followed.stage_started, today)
     return Timeline(followed, spans, verdict)
 
 

@@ -14,21 +14,26 @@ from . import history as hist
 from .models import FollowedTrack, SelfTest, SetEntry, StageChange, TrainingSession
 
 
-def timelines(user, day: date) -> list[hist.Timeline]:
-    """Every track the person followed, with its stages from the stage changes and the rule's
-    verdict on the current one. Queries: the followed tracks (1), their stage changes (1),
-    and what the rule reads (3)."""
+def timelines(user, day: date, verdicts: bool = True) -> list[hist.Timeline]:
+    """Every track the person followed, with its stages from the stage changes. On the
+    current stage, the rule's verdict (verdicts: the share page), or only the week it is in
+    (history: where the stage stands is today's page). Queries: the followed tracks (1),
+    their stage changes (1), and with verdicts what the rule reads (3)."""
     followed = FollowedTrack.objects.for_user(user).joined()
     changes = {}
-    catalog = snapshot.catalog()
-    for change in StageChange.objects.filter(followed__user=user):
-        change.to_stage = catalog.stages[change.to_stage_id]
-        changes.setdefault(change.followed_id, []).append(change)
-    current = [f for f in followed if f.state != FollowedTrack.State.LEFT]
-    verdicts = {
-        card.followed.pk: card.verdict for card in progression.track_cards(user, day, current)
-    }
-    return [hist.timeline(f, changes.get(f.pk, []), verdicts.get(f.pk)) for f in followed]
+    stages, how = snapshot.catalog().stages, dict(StageChange.Kind.choices)
+    for followed_id, to_stage_id, kind, on, reason, weeks in StageChange.objects.filter(
+        followed__user_id=user.pk
+    ).values_list("followed_id", "to_stage_id", "kind", "day", "reason", "counted_weeks"):
+        change = hist.Change(stages[to_stage_id], on, how[kind], reason, weeks)
+        changes.setdefault(followed_id, []).append(change)
+    found = {}
+    if verdicts:
+        current = [f for f in followed if f.state != FollowedTrack.State.LEFT]
+        found = {
+            card.followed.pk: card.verdict for card in progression.track_cards(user, day, current)
+        }
+    return [hist.timeline(f, changes.get(f.pk, []), found.get(f.pk), day) for f in followed]
 
 
 def balance_since(day: date) -> date:

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from django.db.models import CharField, Max, Value
 
+from .history import month_day
 from .models import CheckIn, WeeklyTotal, week_start
 
 WEEKS = 12
@@ -22,19 +23,23 @@ class PainWeek:
     morning: int | None  # the highest pain reported in a morning check-in that week
     current: bool
 
+    @property
+    def label(self) -> str:
+        return month_day(self.start)
+
 
 def by_week(user, today: date, weeks: int = WEEKS) -> list[PainWeek]:
     """The last `weeks` weeks, newest first, up to the one holding today."""
     this_week = week_start(today)
     first = this_week - timedelta(weeks=weeks - 1)
     during = (
-        WeeklyTotal.objects.filter(user=user, week__gte=first, week__lte=today)
+        WeeklyTotal.objects.filter(user_id=user.pk, week__gte=first, week__lte=today)
         .order_by()
         .values("week")
         .annotate(kind=Value("during", output_field=CharField()), highest=Max("pain"))
     )
     mornings = (
-        CheckIn.objects.filter(user=user, skipped=False, week__gte=first, day__lte=today)
+        CheckIn.objects.filter(user_id=user.pk, skipped=False, week__gte=first, day__lte=today)
         .order_by()
         .values("week")
         .annotate(kind=Value("morning", output_field=CharField()), highest=Max("pain"))

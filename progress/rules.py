@@ -171,7 +171,8 @@ def _week_start(started: date, week: int) -> date:
     return started + timedelta(days=7 * week)
 
 
-def _weeks_elapsed(started: date, today: date) -> int:
+def weeks_elapsed(started: date, today: date) -> int:
+    """Weeks of the stage begun by today: 1 on the day it starts, 0 before."""
     return 0 if today < started else _week_of(started, today) + 1
 
 
@@ -352,7 +353,7 @@ def evaluate(
     window = _in_window(sessions, started, today)
     days_by_week = _training_days_by_week(started, window)
     counted = _counted(stage, days_by_week)
-    elapsed = _weeks_elapsed(started, today)
+    elapsed = weeks_elapsed(started, today)
 
     def verdict(status: Status, reason: str, earliest: date | None = None) -> Verdict:
         return Verdict(status, reason, counted, elapsed, earliest)

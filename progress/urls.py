@@ -13,6 +13,7 @@ urlpatterns = [
     path("red-flags/", views.red_flags, name="red_flags"),
     path("red-flags/read/", views.red_flags_read, name="red_flags_read"),
     path("log/<slug:drill>/", views.log, name="log"),
+    path("sessions/", views.sessions, name="sessions"),
     path("sessions/<int:pk>/edit/", views.edit, name="edit"),
     path("sessions/<int:pk>/delete/", views.delete, name="delete"),
     path("self-tests/", views.self_tests, name="self_tests"),

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -477,29 +478,54 @@ SESSIONS_PER_PAGE = 20
 SELF_TESTS_FOR_BALANCE = 6  # the knee-raise balance: the latest of these with both sides
 
 
+SESSION_FILTERS = ("track", "drill", "page")
+
+
 @login_required
 @require_safe
-@cached_page(params=("track", "drill", "page"), slots=8)
+@cached_page(params=SESSION_FILTERS)  # an address with them is never kept: it redirects
 def history(request):
+    """A look back: streaks and adherence, pain week by week, left and right, a year of
+    training days and each track's stages. Every session, with filters, is on its own page
+    (sessions); an address from before that split, with a filter or a page number, goes there."""
     user, query = request.user, request.GET
+    if any(name in query for name in SESSION_FILTERS):
+        return redirect(f"{reverse('progress:sessions')}?{query.urlencode()}", permanent=True)
     day = local_today(user)
-    # Queries: followed tracks (1), their stage changes (1), the current stages' sessions,
-    # mornings and latest sets (3), a year of daily session counts (1), pain by week (1),
-    # each side of the one-sided drills (1), the latest self-tests (1), drills logged for the
-    # filter (1), and the page of sessions: count, rows, their sets (3). None grows with the
-    # years.
-    timelines = overview.timelines(user, day)
+    # Queries: followed tracks (1), their stage changes (1), the current stages' sessions (1),
+    # a year of daily session counts (1), pain by week (1), each side of the one-sided drills
+    # (1), the latest self-tests (1). None grows with the years.
+    timelines = overview.timelines(user, day, verdicts=False)
+    counts = TrainingSession.objects.for_user(user).daily_counts(hist.heat_start(day), day)
+    return render(
+        request,
+        "progress/history.html",
+        {
+            "title": "History",
+            "description": "Your Hipapp history: stages reached, training days over the last "
+            "year, streaks, pain and balance.",
+            "today": day,
+            "timelines": timelines,
+            "heat": hist.heat_map(counts, day),
+            "adherence": hist.adherence(set(counts), day, user.days_per_week),
+            "pain_weeks": pain.by_week(user, day),
+            "sides": overview.drill_balances(user, day),
+            "knee": balance.latest_knee_balance(overview.self_tests(user, SELF_TESTS_FOR_BALANCE)),
+        },
+    )
 
+
+@login_required
+@require_safe
+@cached_page(params=SESSION_FILTERS, slots=8)
+def sessions(request):
+    """Every session logged, newest first, twenty to a page, filtered by track or drill.
+    Queries: the tracks followed and the drills logged, for the filter (2), and the page of
+    sessions: how many in all, the rows, their sets (3)."""
+    user, query = request.user, request.GET
     mine = TrainingSession.objects.for_user(user)
-    counts = mine.daily_counts(hist.heat_start(day), day)
-    heat = hist.heat_map(counts, day)
-    adherence = hist.adherence(set(counts), day, user.days_per_week)
-    pain_weeks = pain.by_week(user, day)
-    sides = overview.drill_balances(user, day)
-    knee = balance.latest_knee_balance(overview.self_tests(user, SELF_TESTS_FOR_BALANCE))
-
     drills = list(mine.drills_logged())
-    tracks = [line.followed.track for line in timelines]
+    tracks = [f.track for f in FollowedTrack.objects.for_user(user).joined()]
     filters = HistoryFilterForm(query or None, tracks=tracks, drills=drills)
     listing = Paginator(filters.apply(mine.listing()), SESSIONS_PER_PAGE).get_page(
         query.get("page")
@@ -507,18 +533,10 @@ def history(request):
     listing.object_list = session_lines(listing.object_list)
     response = render(
         request,
-        "progress/history.html",
+        "progress/sessions.html",
         {
-            "title": "History",
-            "description": "Your Hipapp history: stages reached, training days over the last "
-            "year, streaks, and every session you logged.",
-            "today": day,
-            "timelines": timelines,
-            "heat": heat,
-            "adherence": adherence,
-            "pain_weeks": pain_weeks,
-            "sides": sides,
-            "knee": knee,
+            "title": "Sessions",
+            "description": "Every session you logged in Hipapp, newest first, by track or drill.",
             "drills": drills,
             "filters": filters,
             "page": listing,

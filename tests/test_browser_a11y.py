@@ -180,6 +180,7 @@ def test_every_page_passes_axe(browser, live_server, make_page, catalog, staff, 
     check(page, "log form with an error", violations)
     visit("edit form", f"/sessions/{session.pk}/edit/")
     visit("history", "/history/")
+    visit("sessions", "/sessions/")
     visit("drill history", f"/history/{drill.slug}/")
     visit("drill history, one-sided", "/history/band-hurdle-hold/")
     test = SelfTest.objects.create(user=staff, day=local_today(staff), knee_left=20, knee_right=30)

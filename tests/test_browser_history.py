@@ -29,12 +29,15 @@ def test_the_demo_persons_history_reads_at_phone_and_desktop_width(make_page, de
     expect(page.get_by_role("heading", name="History", exact=True)).to_be_visible()
     expect(page.get_by_role("img", name="Training days from")).to_have_count(2)
     expect(page.get_by_role("heading", name="Stages")).to_be_visible()
-    newest = TrainingSession.objects.filter(user=demo_person).select_related("drill").first()
-    expect(page.locator(".session-list li").first).to_contain_text(newest.drill.name)
     page.get_by_text("Month by month").click()
     expect(page.locator(".month-list li").first).to_be_visible()
     assert fits_the_width(page)
 
+    page.get_by_role("link", name="Every session you logged").click()
+    expect(page.get_by_role("heading", name="Sessions", exact=True, level=1)).to_be_visible()
+    newest = TrainingSession.objects.filter(user=demo_person).select_related("drill").first()
+    expect(page.locator(".session-list li").first).to_contain_text(newest.drill.name)
+    assert fits_the_width(page)
     page.get_by_role("link", name="Older").click()
     expect(page.get_by_text("Page 2 of")).to_be_visible()
 
@@ -51,7 +54,7 @@ def test_the_demo_persons_history_reads_at_phone_and_desktop_width(make_page, de
 
 def test_filters_narrow_the_sessions_to_one_drill(page, demo_person):
     sign_in(page, demo_person.email, demo.DEMO_PASSWORD)
-    page.goto("/history/")
+    page.goto("/sessions/")
     drill = TrainingSession.objects.filter(user=demo_person).select_related("drill").last().drill
     page.get_by_label("Drill").select_option(label=drill.name)
     page.get_by_role("button", name="Filter").click()

@@ -110,11 +110,12 @@ def test_the_timeline_shows_each_stage_with_its_dates_counted_weeks_and_reason(
         f"Stage 1 of 4: {first.drill.name} Started Sep 1, 2026 · until Sep 29, 2026 · "
         "4 counted weeks Why: Started." in page
     )
+    # Where the current stage stands is today's page: history says which week it is in.
     assert (
-        f"Stage 2 of 4: {second.drill.name} Moved up Sep 29, 2026 · current stage · "
-        "0 counted weeks so far Why: 4 weeks done and your last two sessions hit it." in page
+        f"Stage 2 of 4: {second.drill.name} Moved up Sep 29, 2026 · current stage, week 8 "
+        "Why: 4 weeks done and your last two sessions hit it. Where it stands: Today" in page
     )
-    assert "Now: 0 of 3 weeks done" in page
+    assert "Now:" not in page
 
 
 def test_moving_up_records_the_weeks_that_counted_on_the_stage_left(client, catalog, alice, frozen):
@@ -168,21 +169,21 @@ def test_sessions_are_listed_newest_first_twenty_to_a_page(client, catalog, alic
     drill = Drill.objects.get(slug="back-flattening")
     sessions(alice, drill, daily(TODAY - timedelta(days=44), TODAY))
     client.force_login(alice)
-    first = text(client.get("/history/"))
+    first = text(client.get("/sessions/"))
     assert "Page 1 of 3" in first
     assert first.index("Wed, Nov 18, 2026") < first.index("Tue, Nov 17, 2026")
     assert "Fri, Oct 30, 2026" in first and "Thu, Oct 29, 2026" not in first
-    last = client.get("/history/?page=3")
+    last = client.get("/sessions/?page=3")
     assert "Page 3 of 3" in text(last)
     assert text(last).count("Edit ") == 5
-    assert "Page 3 of 3" in text(client.get("/history/?page=99"))  # past the end: the last page
-    assert "Page 1 of 3" in text(client.get("/history/?page=next"))  # nonsense: the first page
+    assert "Page 3 of 3" in text(client.get("/sessions/?page=99"))  # past the end: the last page
+    assert "Page 1 of 3" in text(client.get("/sessions/?page=next"))  # nonsense: the first page
 
 
 def test_each_session_links_to_its_edit_page(client, catalog, alice, frozen):
     [session] = sessions(alice, Drill.objects.get(slug="back-flattening"), [TODAY])
     client.force_login(alice)
-    assert f'href="/sessions/{session.pk}/edit/"' in client.get("/history/").content.decode()
+    assert f'href="/sessions/{session.pk}/edit/"' in client.get("/sessions/").content.decode()
 
 
 def test_sessions_can_be_filtered_by_track_and_by_drill(client, catalog, alice, frozen):
@@ -193,11 +194,11 @@ def test_sessions_can_be_filtered_by_track_and_by_drill(client, catalog, alice, 
     sessions(alice, control, daily(TODAY - timedelta(days=24), TODAY))
     sessions(alice, ladder, [TODAY - timedelta(days=1)])
     client.force_login(alice)
-    everything = text(client.get("/history/"))
+    everything = text(client.get("/sessions/"))
     assert "Page 1 of 2" in everything
-    by_track = text(client.get("/history/?track=hip-flexion-ladder"))
+    by_track = text(client.get("/sessions/?track=hip-flexion-ladder"))
     assert f"2026 · {ladder.name} " in by_track and f"2026 · {control.name} " not in by_track
-    by_drill = client.get(f"/history/?drill={control.slug}&page=2")
+    by_drill = client.get(f"/sessions/?drill={control.slug}&page=2")
     assert "Page 2 of 2" in text(by_drill)
     assert f"drill={control.slug}&amp;page=1" in by_drill.content.decode()
     assert f"2026 · {ladder.name} " not in text(by_drill)
@@ -206,7 +207,7 @@ def test_sessions_can_be_filtered_by_track_and_by_drill(client, catalog, alice, 
 def test_an_unknown_filter_is_explained_and_every_session_shown(client, catalog, alice, frozen):
     sessions(alice, Drill.objects.get(slug="back-flattening"), [TODAY])
     client.force_login(alice)
-    response = client.get("/history/?track=moon-walk&drill=%3Cscript%3E")
+    response = client.get("/sessions/?track=moon-walk&drill=%3Cscript%3E")
     assert response.status_code == 200
     page = text(response)
     assert "There is no track called “moon-walk” in your history." in page
@@ -218,13 +219,26 @@ def test_an_unknown_filter_is_explained_and_every_session_shown(client, catalog,
 def test_history_shows_only_the_persons_own_sessions(client, catalog, alice, bob, frozen):
     sessions(alice, Drill.objects.get(slug="back-flattening"), [TODAY])
     client.force_login(bob)
-    page = text(client.get("/history/"))
+    page = text(client.get("/sessions/"))
     assert "No sessions logged yet." in page
+    overview = text(client.get("/history/"))
+    assert "0 training days and 0 sessions in the last twelve months." in overview
     assert "0 sessions logged" in text(client.get("/history/back-flattening/"))
+
+
+def test_an_address_of_the_sessions_from_before_they_had_their_own_page_goes_there(
+    client, catalog, alice, frozen
+):
+    client.force_login(alice)
+    response = client.get("/history/?drill=back-flattening&page=2")
+    assert response.status_code == 301
+    assert response["Location"] == "/sessions/?drill=back-flattening&page=2"
+    assert client.get("/history/").status_code == 200  # the overview itself stays
 
 
 def test_history_asks_for_sign_in(client, catalog):
     assert client.get("/history/")["Location"].startswith("/accounts/login/")
+    assert client.get("/sessions/")["Location"].startswith("/accounts/login/")
     assert client.get("/history/back-flattening/")["Location"].startswith("/accounts/login/")
 
 
@@ -346,14 +360,14 @@ def test_history_pages_run_the_same_queries_for_a_week_as_for_three_years(
     history = [
         "select progress_followedtrack",  # with their tracks, stages and drills
         "select progress_stagechange",
-        "select progress_trainingsession",  # what the rule reads
-        "select progress_checkin",  # the mornings it reads
-        "select progress_setentry",  # the sets of each track's latest two sessions
         "select progress_trainingsession",  # a year of daily counts
         "select progress_weeklytotal",  # pain by week, during training and (UNION) mornings
         "select progress_setentry",  # each side of the one-sided drills, last four weeks
         "select progress_selftest",  # the latest self-tests, for the knee-raise balance
+    ]
+    listing = [
         "select exercises_drill",  # the drills logged, for the filter
+        "select progress_followedtrack",  # the tracks followed, for the filter
         "select progress_trainingsession",  # the page of sessions: how many in all
         "select progress_trainingsession",  # the page's rows
         "select progress_setentry",  # their sets
@@ -366,7 +380,8 @@ def test_history_pages_run_the_same_queries_for_a_week_as_for_three_years(
     # Built, then from the cache (the cache's own queries are left out: see conftest.queries).
     for url, built in [
         ("/history/", history),
-        ("/history/?track=psoas-control", history),
+        ("/sessions/", listing),
+        ("/sessions/?track=psoas-control", listing),
         ("/history/back-flattening/", chart),
     ]:
         seen = []
@@ -386,9 +401,9 @@ def test_cached_pages_show_each_change_at_once(client, catalog, alice, staff, fr
     assert drill.name in text(visitor.get("/drills/"))
     assert drill.name in text(visitor.get(f"/drills/{drill.slug}/"))
     client.force_login(alice)
-    assert "No sessions logged yet." in text(client.get("/history/"))
+    assert "No sessions logged yet." in text(client.get("/sessions/"))
     client.post(f"/log/{drill.slug}/", {"prescribed": "", "pain": "1", "token": str(uuid.uuid4())})
-    assert "No sessions logged yet." not in text(client.get("/history/"))
+    assert "No sessions logged yet." not in text(client.get("/sessions/"))
     client.post("/tracks/psoas-control/pause/")
     assert "paused" in text(client.get("/history/"))
 
@@ -430,7 +445,7 @@ def test_text_a_person_types_is_never_taken_for_a_pages_markers(client, catalog,
     alice.data_changed()
     client.force_login(alice)
     for _ in range(2):  # built, then from the cache
-        html = client.get("/history/").content.decode()
+        html = client.get("/sessions/").content.decode()
         assert "csrf-token-of-the-request-showing-this-page &lt;!-- messages --&gt;" in html
 
 

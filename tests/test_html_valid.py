@@ -71,6 +71,7 @@ def test_the_training_pages_are_valid_html(client, catalog, alice, frozen, tmp_p
     pages = {
         "today": (client, "/today/"),
         "history": (client, "/history/"),
+        "sessions": (client, "/sessions/"),
         "drill-chart-one-sided": (client, "/history/side-plank-hip-flexion/"),
         "drill-chart-left-behind": (client, "/history/toe-tap/"),
         "drill-chart": (client, "/history/back-flattening/"),

@@ -461,6 +461,7 @@ def test_every_page_sends_the_security_headers(client, db, url):
     [
         "/today/",
         "/history/",
+        "/sessions/",
         "/log/toe-tap/",
         "/account/",
         "/account/export/",

@@ -155,13 +155,17 @@ def test_a_person_without_a_display_name_is_not_named_by_their_email(client, tra
 def test_the_shared_page_is_drawn_by_the_history_code(client, trained, frozen):
     client.force_login(trained)
     url = make_link(client)
-    shared = Client().get(url).content.decode()
-    history = client.get("/history/").content.decode()
-    # The stage timeline, word for word as history writes it (history.timeline).
-    span = re.search(r"Started \w+ \d+, 2026 · current stage · \d+ counted weeks? so far", history)
+    shared = text(Client().get(url))
+    history = text(client.get("/history/"))
+    # The stage timeline as history writes it (history.timeline); for the physio, the current
+    # stage's counted weeks and where it stands, as on today's page.
+    timeline = r"Stage 1 of 4: Back flattening Started \w+ \d+, 2026 · current stage"
+    span = re.search(timeline, history)
     assert span and span.group(0) in shared
+    counted = r"current stage · \d+ counted weeks? so far Why: Started\. Now: \d+ of 3 weeks done"
+    assert re.search(counted, shared)
     # The current drill charted as a drill's page charts it (history.line_chart).
-    assert '<svg class="line-chart"' in shared
+    assert '<svg class="line-chart"' in Client().get(url).content.decode()
     assert "Back flattening, total reps per session over the last 12 weeks" in shared
     # Adherence and pain by week, as on history.
     assert text(Client().get(url)).count("(this week)") == 1
