@@ -148,9 +148,10 @@ def track_cards(user, today: date, followed=None, sessions=None, check_ins=None)
         sets[session_id].append(rules.SetLog(reps, seconds, rules.Side(side)))
     cards = []
     for f in followed:
-        logs = [
-            rules.SessionLog(row.day, row.pain, tuple(sets.get(row.pk, ())))
-            for row in on_stage[f.pk]
+        rows = on_stage[f.pk]
+        # The rule reads only the day and pain of older sessions: their rows serve as they are.
+        logs = rows[:-2] + [
+            rules.SessionLog(row.day, row.pain, tuple(sets.get(row.pk, ()))) for row in rows[-2:]
         ]
         spec = stage_spec(f.stage, f.stage_total)
         verdict = rules.evaluate(spec, f.stage_started, logs, today, read_mornings)

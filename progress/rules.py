@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from operator import attrgetter
 
 MAX_COMFORTABLE_PAIN = 3  # pain at or below this lets someone advance
 MAX_HOLD_PAIN = 5  # pain 4-5 holds; above this steps back
@@ -51,7 +52,8 @@ class SessionLog:
     day: date  # the local calendar day (already in the person's time zone)
     pain: int  # 0-10
     # The rule reads sets of the latest two sessions only (did they hit the target?); older
-    # sessions count by their day and pain, so a caller may leave their sets out.
+    # sessions count by their day and pain, so a caller may leave their sets out, or pass any
+    # object with a day and a pain in their place (progression.track_cards passes its rows).
     sets: tuple[SetLog, ...]
 
 
@@ -160,7 +162,10 @@ def lookback_start(started: date, today: date) -> date:
 def _in_window(sessions: Sequence[SessionLog], started: date, today: date) -> list[SessionLog]:
     """The sessions the rule reads, by day; same-day sessions keep their list order."""
     first = lookback_start(started, today)
-    return sorted((s for s in sessions if first <= s.day <= today), key=lambda s: s.day)
+    return sorted((s for s in sessions if first <= s.day <= today), key=_day)
+
+
+_day = attrgetter("day")
 
 
 def _week_of(started: date, day: date) -> int:
@@ -178,8 +183,12 @@ def weeks_elapsed(started: date, today: date) -> int:
 
 def _training_days_by_week(started: date, sessions: Sequence[SessionLog]) -> dict[int, set[date]]:
     weeks: dict[int, set[date]] = {}
-    for session in sessions:
-        weeks.setdefault(_week_of(started, session.day), set()).add(session.day)
+    for day in map(_day, sessions):
+        week = (day - started).days // 7  # _week_of, written out: this runs for every session
+        if week in weeks:
+            weeks[week].add(day)
+        else:
+            weeks[week] = {day}
     return weeks
 
 

@@ -2,8 +2,10 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
+from datetime import date, timedelta
 from io import StringIO
 from pathlib import Path
 
@@ -134,3 +136,29 @@ def test_collected_static_files_point_the_players_modules_at_their_hashed_names(
     for line in imports:
         name = line.split('"./')[1].rstrip('";')
         assert (tmp_path / "js" / name).exists() and name.count(".") == 2, line  # timer.<hash>.js
+
+
+def test_a_calendar_day_is_written_in_a_template_as_djangos_date_filter_writes_it():
+    """hipapp.jinja2.date writes calendar days itself (a fast path): the same text as Django's
+    filter for every format the templates use, on every day of a leap year."""
+    from django.template import defaultfilters
+    from django.template.loader import get_template
+
+    from hipapp import jinja2
+
+    formats = set()
+    for template in (Path(__file__).resolve().parent.parent / "jinja2").rglob("*.html"):
+        formats |= set(re.findall(r"""\|date\(["']([^"']+)["']\)""", template.read_text()))
+    assert {"D, M j", "l, F j", "M j, Y", "j F Y"} <= formats
+    days_only = {form for form in formats if jinja2._day_format(form) is not None}
+    assert formats - days_only == {"j M Y, H:i"}  # a time: Django's filter writes it
+    day = date(2028, 1, 1)
+    while day.year == 2028:
+        for form in days_only | {"d/m/Y n-m"}:
+            assert jinja2.date(day, form) == defaultfilters.date(day, form), (day, form)
+        day += timedelta(days=1)
+    # A time, or a letter the fast path does not write, is Django's to write.
+    assert jinja2._day_format("j M Y, H:i") is None
+    assert jinja2._day_format(r"\D j") is None
+    page = get_template("progress/week_cells.html")  # the environment loads its filters
+    assert page.template.environment.filters["date"] is jinja2.date
