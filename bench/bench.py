@@ -13,7 +13,7 @@ In order, it:
    the person's own write does); signs both people in;
 3. runs wrk (bench/check.lua) against each page for a fixed time after a short warm-up,
    with the same number of connections for every page: /healthz once, then every other
-   page for each person; the cached pages (drills, today, history, chart) warm and cold,
+   page for each person; the cached pages (drills, today, history, sessions, chart) warm and cold,
    the log form (GET) and the logging post (POST) once, as they are never cached;
 4. reads the gunicorn workers' CPU time (per page) and memory (RSS, at the end) from /proc,
    and counts each page's SQL queries in-process with Django's test client, on the same
@@ -95,6 +95,7 @@ PAGES = [
     Page("drills", "/drills/", cached=True),
     Page("today", "/today/", cached=True),
     Page("history", "/history/", cached=True),
+    Page("sessions", "/sessions/", cached=True),  # every session, 20 a page (no target)
     Page("chart", "/history/{drill}/", cached=True),
     Page("log-form", "/log/{drill}/"),  # the form to log a session (GET)
     Page("log-post", "/log/{drill}/", post=True),  # last: every post adds a session

@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 from html import escape
+from typing import NamedTuple
 
 from . import rules
 
@@ -353,9 +354,9 @@ def chart_points(rows, timed: bool) -> list[Point]:
 MAX_WEEKLY_POINTS = 104  # two years of weeks; a longer history is charted month by month
 
 
-@dataclass(frozen=True)
-class Total:
-    """One drill's sets in the part of a week that falls in one month, as the database sums them."""
+class Total(NamedTuple):
+    """One drill's sets in the part of a week that falls in one month, as the database sums them
+    (a row of WeeklyTotalQuerySet.chart_rows)."""
 
     week: date  # its Monday
     month: date  # its first day
@@ -369,33 +370,24 @@ def long_series(totals: list[Total], timed: bool) -> tuple[str, list[Point]]:
     """The long chart: ("week", a point a week), or ("month", a point a month) once there are
     more weeks than MAX_WEEKLY_POINTS, so the page stays the same size however long the
     history. Each point is the best hold, or the average reps per session."""
-    period = "week"
-    merged = _merge(totals, "week")
-    if len(merged) > MAX_WEEKLY_POINTS:
-        period, merged = "month", _merge(totals, "month")
+    weeks = len({t.week for t in totals})
+    period = "week" if weeks <= MAX_WEEKLY_POINTS else "month"
     return period, [
-        Point(start, t.best if timed else round(t.reps / t.sessions, 1), t.pain, t.sessions)
-        for start, t in merged.items()
+        Point(start, best if timed else round(reps / sessions, 1), pain, sessions)
+        for start, (best, reps, sessions, pain) in _merge(totals, period).items()
     ]
 
 
-def _merge(totals: list[Total], period: str) -> dict[date, Total]:
-    merged: dict[date, Total] = {}
-    for t in totals:
-        start = getattr(t, period)
-        m = merged.get(start)
-        merged[start] = (
-            t
-            if m is None
-            else Total(
-                m.week,
-                m.month,
-                max(m.best, t.best),
-                m.reps + t.reps,
-                m.sessions + t.sessions,
-                max(m.pain, t.pain),
-            )
-        )
+def _merge(totals: list[Total], period: str) -> dict[date, list]:
+    """{first day of the week or month: [longest hold, reps, sessions, highest pain]}."""
+    merged: dict[date, list] = {}
+    by_month = period == "month"
+    for week, month, best, reps, sessions, pain in totals:
+        m = merged.get(month if by_month else week)
+        if m is None:
+            merged[month if by_month else week] = [best, reps, sessions, pain]
+        else:
+            m[0], m[1], m[2], m[3] = max(m[0], best), m[1] + reps, m[2] + sessions, max(m[3], pain)
     return merged
 
 

@@ -205,10 +205,11 @@ class TrainingSessionQuerySet(models.QuerySet):
         """(day, session id, pain, side, longest hold, seconds added up, reps added up, sets)
         for each session of the drill from first to last and each side its sets were done on,
         oldest first: a drill's chart and its left and right (history.chart_points,
-        balance.side_sessions), in one query."""
+        balance.side_sessions), in one query. Sorted as grouped (a session's pk follows the
+        order it was saved in), so the database sorts once; the sets' amounts come from their
+        index (set_session_amounts) alone."""
         return (
-            self.filter(drill=drill, day__gte=first, day__lte=last)
-            .order_by()
+            self.filter(drill_id=drill.pk, day__gte=first, day__lte=last)
             .values_list("day", "pk", "pain", "sets__side")
             .annotate(
                 best=Coalesce(models.Max("sets__seconds"), 0),
@@ -216,7 +217,7 @@ class TrainingSessionQuerySet(models.QuerySet):
                 reps=Coalesce(models.Sum("sets__reps"), 0),
                 sets=models.Count("sets"),
             )
-            .order_by("day", "created_at", "pk", "sets__side")
+            .order_by("day", "pk", "sets__side")
         )
 
     def last_sets(self, drill):
@@ -336,7 +337,11 @@ class SetEntry(models.Model):
         LEFT = "left", "Left"
         RIGHT = "right", "Right"
 
-    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="sets")
+    # Indexed with the amounts (set_session_amounts), so that summing a session's sets by side
+    # (a drill's chart) reads the index alone.
+    session = models.ForeignKey(
+        TrainingSession, on_delete=models.CASCADE, related_name="sets", db_index=False
+    )
     position = models.PositiveSmallIntegerField()
     reps = models.PositiveSmallIntegerField(null=True, blank=True)
     seconds = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -348,6 +353,9 @@ class SetEntry(models.Model):
     class Meta:
         ordering = ["position", "pk"]
         verbose_name_plural = "sets"
+        indexes = [
+            models.Index(fields=["session", "side", "seconds", "reps"], name="set_session_amounts"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(reps__isnull=True) | Q(reps__lte=REPS_MAX), name="set_reps_range"
@@ -503,7 +511,7 @@ class WeeklyTotalQuerySet(models.QuerySet):
         """(Monday, first of the month, longest hold, reps, sessions, highest pain), oldest
         first, up to the week holding last: a week that spans two months is two rows."""
         return (
-            self.filter(user=user, drill=drill, week__lte=last)
+            self.filter(user_id=user.pk, drill_id=drill.pk, week__lte=last)
             .order_by("week", "month")
             .values_list("week", "month", "best_seconds", "reps", "sessions", "pain")
         )

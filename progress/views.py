@@ -6,7 +6,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.core.validators import slug_re
 from django.db import transaction
-from django.db.models import Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -565,13 +564,16 @@ def drill_history(request, drill):
     recent_from = day - timedelta(weeks=hist.RECENT_WEEKS) + timedelta(days=1)
     rows = list(TrainingSession.objects.for_user(user).chart_sides(drill, recent_from, day))
     recent = hist.chart_points(rows, drill.is_timed)
-    totals = [hist.Total(*row) for row in WeeklyTotal.objects.chart_rows(user, drill, day)]
+    totals = list(map(hist.Total._make, WeeklyTotal.objects.chart_rows(user, drill, day)))
     period, long_points = hist.long_series(totals, drill.is_timed)
+    # The person's stage changes (a handful), those to or from this drill picked here.
+    stages = catalog.stages
     marks = [
-        hist.Mark(on, f"Stage {catalog.stages[to_stage].position}", kind != "step_back")
-        for on, to_stage, kind in StageChange.objects.filter(followed__user=user)
-        .filter(Q(to_stage__drill=drill) | Q(from_stage__drill=drill))
-        .values_list("day", "to_stage_id", "kind")
+        hist.Mark(on, f"Stage {stages[to_stage].position}", kind != "step_back")
+        for on, to_stage, from_stage, kind in StageChange.objects.filter(
+            followed__user_id=user.pk
+        ).values_list("day", "to_stage_id", "from_stage_id", "kind")
+        if drill.pk in (stages[to_stage].drill_id, from_stage and stages[from_stage].drill_id)
     ]
     sides, side_balance = overview.drill_sides(drill, rows, day)
     measure = "best hold" if drill.is_timed else "total reps"
