@@ -102,7 +102,7 @@ def per_set(total: float, sets: int) -> float | None:
 
 def drill_balances(rows, drills: dict) -> list[Balance]:
     """One Balance for each one-sided drill in rows of (drill id, side, seconds added up, reps
-    added up, sets), as SetEntryQuerySet.side_totals sums them: each side's average set (a
+    added up, sets), as SessionSideQuerySet.side_totals sums them: each side's average set (a
     hold in seconds, or reps), so an extra set on one side does not count as a gap. drills:
     the catalog's drills by id. Ordered by drill name; a drill with one side only is left
     out (nothing to compare)."""

@@ -35,7 +35,6 @@ from .models import (
     SetEntry,
     StageChange,
     TrainingSession,
-    WeeklyTotal,
 )
 from .progression import stage_spec
 
@@ -115,7 +114,7 @@ class Rows:
         ]:
             model.objects.bulk_create(objs, batch_size=BATCH_SIZE)
         for user in {session.user for session in self.sessions}:
-            WeeklyTotal.objects.rebuild(user)
+            TrainingSession.objects.summarise(user)
 
 
 @dataclass

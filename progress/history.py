@@ -337,7 +337,7 @@ class Mark:
 
 def chart_points(rows, timed: bool) -> list[Point]:
     """A point a session, oldest first, from rows of (day, session id, pain, side, longest
-    hold, seconds added up, reps added up, sets) as TrainingSessionQuerySet.chart_sides gives
+    hold, seconds added up, reps added up, sets) as SessionSideQuerySet.chart_rows gives
     them: the session's longest hold on any side, or its reps on every side added up."""
     sessions: dict[int, list] = {}
     for day, session_id, pain, _side, best, _seconds, reps, _sets in rows:

@@ -183,14 +183,21 @@ class TrainingSessionQuerySet(models.QuerySet):
 
     def changed(self, user, drill_days):
         """Sessions of these (drill id, day) pairs were added, edited or deleted: the person's
-        pages are stale, and the weekly totals of those weeks are summed again.
+        pages are stale, and what the charts read of them is summed again (summarise).
 
         Called inside the write's transaction. Bumping the person's revision first locks their
         row until it commits, so two writes of theirs at once (two tabs, a phone sending its
         queue) sum their weeks one after the other, never deleting and inserting the same
         totals side by side."""
         user.data_changed()
+        self.summarise(user, drill_days)
+
+    def summarise(self, user, drill_days=None):
+        """Sum again what the charts read of these (drill id, day) pairs, or of every session
+        of the person when None: the weekly totals (WeeklyTotal) and each session's sides
+        (SessionSide). For bulk-made sessions (seed_demo), after they are saved."""
         WeeklyTotal.objects.rebuild(user, drill_days)
+        SessionSide.objects.rebuild(user, drill_days)
 
     def daily_counts(self, first, last) -> dict:
         """{day: sessions} for the days with a session from first to last."""
@@ -199,25 +206,6 @@ class TrainingSessionQuerySet(models.QuerySet):
             .order_by()
             .values_list("day")
             .annotate(n=models.Count("id"))
-        )
-
-    def chart_sides(self, drill, first, last):
-        """(day, session id, pain, side, longest hold, seconds added up, reps added up, sets)
-        for each session of the drill from first to last and each side its sets were done on,
-        oldest first: a drill's chart and its left and right (history.chart_points,
-        balance.side_sessions), in one query. Sorted as grouped (a session's pk follows the
-        order it was saved in), so the database sorts once; the sets' amounts come from their
-        index (set_session_amounts) alone."""
-        return (
-            self.filter(drill_id=drill.pk, day__gte=first, day__lte=last)
-            .values_list("day", "pk", "pain", "sets__side")
-            .annotate(
-                best=Coalesce(models.Max("sets__seconds"), 0),
-                seconds=Coalesce(models.Sum("sets__seconds"), 0),
-                reps=Coalesce(models.Sum("sets__reps"), 0),
-                sets=models.Count("sets"),
-            )
-            .order_by("day", "pk", "sets__side")
         )
 
     def last_sets(self, drill):
@@ -307,30 +295,6 @@ class TrainingSession(models.Model):
         ]
 
 
-class SetEntryQuerySet(models.QuerySet):
-    def for_user(self, user):
-        return self.filter(session__user=user)
-
-    def between(self, first, last):
-        return self.filter(session__day__gte=first, session__day__lte=last)
-
-    def one_sided(self):
-        return self.filter(side__in=[SetEntry.Side.LEFT, SetEntry.Side.RIGHT])
-
-    def side_totals(self):
-        """(drill id, side, seconds added up, reps added up, sets) for each drill and side:
-        a few rows however many sets, summed by the database."""
-        return (
-            self.order_by()
-            .values_list("session__drill_id", "side")
-            .annotate(
-                seconds=Coalesce(models.Sum("seconds"), 0),
-                reps=Coalesce(models.Sum("reps"), 0),
-                sets=models.Count("pk"),
-            )
-        )
-
-
 class SetEntry(models.Model):
     class Side(models.TextChoices):
         BOTH = "both", "Both"
@@ -347,8 +311,6 @@ class SetEntry(models.Model):
     seconds = models.PositiveSmallIntegerField(null=True, blank=True)
     side = models.CharField(max_length=5, choices=Side.choices, default=Side.BOTH)
     load = models.CharField("band or load", max_length=60, blank=True)
-
-    objects = SetEntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "pk"]
@@ -583,6 +545,117 @@ class WeeklyTotal(models.Model):
 
     def __str__(self):
         return f"{self.drill}, week of {self.week}"
+
+
+class SessionSideQuerySet(models.QuerySet):
+    def chart_rows(self, user, drill, first, last):
+        """(day, session id, pain, side, longest hold, seconds added up, reps added up, sets)
+        for each session of the drill from first to last and each side its sets were done on,
+        oldest first (by day, then as saved): a drill's chart and its left and right
+        (history.chart_points, balance.side_sessions). One query on one index, no join."""
+        return (
+            self.filter(user_id=user.pk, drill_id=drill.pk, day__gte=first, day__lte=last)
+            .order_by("day", "session_id", "side")
+            .values_list(
+                "day", "session_id", "pain", "side", "best_seconds", "seconds", "reps", "sets"
+            )
+        )
+
+    def side_totals(self, user, drills, first, last):
+        """(drill id, side, seconds added up, reps added up, sets) for each of these drills (the
+        one-sided ones) the person did from first to last and each side: a few rows, summed by
+        the database from a row a session and side, read by drill from the chart's index."""
+        return (
+            self.filter(
+                user_id=user.pk,
+                drill_id__in=[drill.pk for drill in drills],
+                day__gte=first,
+                day__lte=last,
+                side__in=[SetEntry.Side.LEFT, SetEntry.Side.RIGHT],
+            )
+            .order_by()
+            .values_list("drill_id", "side")
+            .annotate(
+                total_seconds=models.Sum("seconds"),
+                total_reps=models.Sum("reps"),
+                total_sets=models.Sum("sets"),
+            )
+        )
+
+    def rebuild(self, user, drill_days=None):
+        """Sum again the sets of the person's sessions on these (drill id, day) pairs, or of
+        all their sessions when None. Three queries: the sets summed by session and side in the
+        database, the old sums deleted, the new ones inserted."""
+        sets = SetEntry.objects.filter(session__user_id=user.pk)
+        old = self.filter(user_id=user.pk)
+        if drill_days is not None:
+            pairs = set(drill_days)
+            if not pairs:
+                return
+            sets = sets.filter(
+                reduce(operator.or_, (Q(session__drill_id=d, session__day=on) for d, on in pairs))
+            )
+            old = old.filter(reduce(operator.or_, (Q(drill_id=d, day=on) for d, on in pairs)))
+        sums = (
+            sets.order_by()
+            .values_list("session_id", "session__drill_id", "session__day", "session__pain", "side")
+            .annotate(
+                best=Coalesce(models.Max("seconds"), 0),
+                total_seconds=Coalesce(models.Sum("seconds"), 0),
+                total_reps=Coalesce(models.Sum("reps"), 0),
+                count=models.Count("pk"),
+            )
+        )
+        rows = [
+            SessionSide(
+                session_id=session_id,
+                user_id=user.pk,
+                drill_id=drill_id,
+                day=on,
+                pain=pain,
+                side=side,
+                best_seconds=best,
+                seconds=seconds,
+                reps=reps,
+                sets=count,
+            )  # fmt: skip
+            for session_id, drill_id, on, pain, side, best, seconds, reps, count in sums
+        ]
+        old.delete()
+        self.bulk_create(rows)
+
+
+class SessionSide(models.Model):
+    """One session's sets on one side (left, right, or both at once), summed, with the
+    session's person, drill, day and pain beside them: what a drill's chart reads, a row a
+    session and side, instead of joining and summing its sets on every view. Kept up to date
+    by every change to sessions (TrainingSessionQuerySet.changed), as WeeklyTotal is."""
+
+    session = models.ForeignKey(
+        TrainingSession, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    drill = models.ForeignKey(Drill, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    pain = models.PositiveSmallIntegerField()
+    side = models.CharField(max_length=5, choices=SetEntry.Side.choices)
+    best_seconds = models.PositiveIntegerField(help_text="The longest hold.")
+    seconds = models.PositiveIntegerField(help_text="All seconds added up.")
+    reps = models.PositiveIntegerField(help_text="All reps added up.")
+    sets = models.PositiveIntegerField()
+
+    objects = SessionSideQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "drill", "day"], name="session_side_chart")]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "side"], name="session_side_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.drill}, {self.day}, {self.side}"
 
 
 KNEE_RAISE_CAP = 60  # seconds: the knee-raise hold is timed to fatigue, up to a minute

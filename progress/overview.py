@@ -11,7 +11,7 @@ from exercises import snapshot
 
 from . import balance, progression
 from . import history as hist
-from .models import FollowedTrack, SelfTest, SetEntry, StageChange, TrainingSession
+from .models import FollowedTrack, SelfTest, SessionSide, SetEntry, StageChange, TrainingSession
 
 
 def timelines(user, day: date, verdicts: bool = True) -> list[hist.Timeline]:
@@ -43,13 +43,15 @@ def balance_since(day: date) -> date:
 def drill_balances(user, day: date) -> list[balance.Balance]:
     """Each one-sided drill's left and right over the last BALANCE_WEEKS weeks: one query,
     a row for each drill and side, summed by the database."""
-    rows = SetEntry.objects.for_user(user).between(balance_since(day), day).one_sided()
-    return balance.drill_balances(rows.side_totals(), snapshot.catalog().drills)
+    drills = snapshot.catalog().drills
+    one_sided = [drill for drill in drills.values() if drill.per_side]
+    rows = SessionSide.objects.side_totals(user, one_sided, balance_since(day), day)
+    return balance.drill_balances(rows, drills)
 
 
 def drill_sides(drill, rows, last: date):
     """A one-sided drill's left and right in each session (newest first) and over the last
-    four weeks, from the rows of TrainingSessionQuerySet.chart_sides. Nothing for a drill done
+    four weeks, from the rows of SessionSideQuerySet.chart_rows. Nothing for a drill done
     on both sides at once."""
     if not drill.per_side:
         return [], None

@@ -36,6 +36,7 @@ from .models import (
     CheckIn,
     FollowedTrack,
     SelfTest,
+    SessionSide,
     StageChange,
     TrainingSession,
     WeeklyTotal,
@@ -562,7 +563,7 @@ def drill_history(request, drill):
     drill = catalog.drill(slug)
     unit = "s" if drill.is_timed else "reps"
     recent_from = day - timedelta(weeks=hist.RECENT_WEEKS) + timedelta(days=1)
-    rows = list(TrainingSession.objects.for_user(user).chart_sides(drill, recent_from, day))
+    rows = list(SessionSide.objects.chart_rows(user, drill, recent_from, day))
     recent = hist.chart_points(rows, drill.is_timed)
     totals = list(map(hist.Total._make, WeeklyTotal.objects.chart_rows(user, drill, day)))
     period, long_points = hist.long_series(totals, drill.is_timed)

@@ -215,7 +215,7 @@ def follow(user, slug, started, position=1):
 
 def sessions(user, drill, days, pain=0, values=(10, 10, 10)):
     """Sessions of drill on each day, with sets of `values` reps or seconds; bulk, for speed."""
-    from progress.models import SetEntry, TrainingSession, WeeklyTotal
+    from progress.models import SetEntry, TrainingSession
 
     made = TrainingSession.objects.bulk_create(
         TrainingSession(user=user, drill=drill, day=day, effort=5, pain=pain) for day in days
@@ -226,7 +226,7 @@ def sessions(user, drill, days, pain=0, values=(10, 10, 10)):
         for session in made
         for n, value in enumerate(values, start=1)
     )
-    WeeklyTotal.objects.rebuild(user)  # as logging does, for the drill charts
+    TrainingSession.objects.summarise(user)  # as logging does, for the drill charts
     return made
 
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from exercises import snapshot
 from exercises.models import Drill
-from progress.models import SelfTest, SetEntry, TrainingSession, WeeklyTotal
+from progress.models import SelfTest, SetEntry, TrainingSession
 from tests.conftest import TODAY, daily, follow, queries, sessions, text
 
 
@@ -21,7 +21,7 @@ def sided(user, drill, days, left, right, sets=2):
         for session in made
         for n, (side, value) in enumerate([("left", left), ("right", right)] * sets, start=1)
     )
-    WeeklyTotal.objects.rebuild(user)  # as logging does, for the drill charts
+    TrainingSession.objects.summarise(user)  # as logging does, for the drill charts
     return made
 
 
@@ -128,7 +128,7 @@ def test_a_one_sided_drill_page_costs_no_query_more_however_long_the_history(
     client.force_login(alice)
     expected = [
         "select accounts_user",
-        "select progress_trainingsession",  # the last twelve weeks, each session's sides
+        "select progress_sessionside",  # the last twelve weeks, each session's sides
         "select progress_weeklytotal",  # every week before
         "select progress_stagechange",  # to or from this drill
     ]

@@ -362,7 +362,7 @@ def test_history_pages_run_the_same_queries_for_a_week_as_for_three_years(
         "select progress_stagechange",
         "select progress_trainingsession",  # a year of daily counts
         "select progress_weeklytotal",  # pain by week, during training and (UNION) mornings
-        "select progress_setentry",  # each side of the one-sided drills, last four weeks
+        "select progress_sessionside",  # each side of the one-sided drills, last four weeks
         "select progress_selftest",  # the latest self-tests, for the knee-raise balance
     ]
     listing = [
@@ -373,7 +373,7 @@ def test_history_pages_run_the_same_queries_for_a_week_as_for_three_years(
         "select progress_setentry",  # their sets
     ]
     chart = [  # the drill: from the process's copy of the catalog
-        "select progress_trainingsession",  # the last twelve weeks, a value a session
+        "select progress_sessionside",  # the last twelve weeks, a row a session and side
         "select progress_weeklytotal",  # every week before, summed as it was logged
         "select progress_stagechange",  # to or from this drill
     ]

@@ -14,7 +14,7 @@ from pathlib import Path
 from django.test import Client
 
 from exercises.models import Drill
-from progress.models import SelfTest, SetEntry, TrainingSession, WeeklyTotal
+from progress.models import SelfTest, SetEntry, TrainingSession
 from tests.conftest import TODAY, daily, follow, sessions
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,7 +56,7 @@ def more_than_the_plan(user):
         for s in made
         for n, (side, seconds) in enumerate((("left", 15), ("right", 25)), start=1)
     )
-    WeeklyTotal.objects.rebuild(user)
+    TrainingSession.objects.summarise(user)
     SelfTest.objects.create(user=user, day=TODAY - timedelta(weeks=5), knee_left=20, knee_right=30,
                             leg_lift=1, everyday=4)  # fmt: skip
     return SelfTest.objects.create(user=user, day=TODAY, knee_left=0, knee_right=None, everyday=7)

@@ -12,7 +12,13 @@ from accounts.models import spread
 from exercises import snapshot
 from exercises.models import Stage
 from exercises.revision import catalog_changed
-from progress.models import FollowedTrack, StageChange, TrainingSession, WeeklyTotal
+from progress.models import (
+    FollowedTrack,
+    SessionSide,
+    StageChange,
+    TrainingSession,
+    WeeklyTotal,
+)
 from tests.conftest import follow, queries, text
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -516,6 +522,9 @@ def test_logging_costs_the_same_queries_for_one_set_as_for_six(client, catalog, 
             "select progress_setentry",  # the week's sets, summed by day for the drill chart
             "delete progress_weeklytotal",
             "insert progress_weeklytotal",
+            "select progress_setentry",  # the day's sets, summed by session and side
+            "delete progress_sessionside",
+            "insert progress_sessionside",
         ]
     )
 
@@ -554,3 +563,37 @@ def test_sessions_of_one_week_logged_at_once_are_all_saved_and_summed(catalog, a
     assert TrainingSession.objects.filter(user=alice).count() == 24
     (total,) = WeeklyTotal.objects.filter(user=alice, drill=drill)
     assert total.sessions == 24
+    assert SessionSide.objects.filter(user=alice, drill=drill).count() == 24  # one side each
+
+
+def test_a_drills_chart_shows_a_session_as_edited_and_drops_it_once_deleted(client, catalog, alice):
+    """The chart reads each session's sides as they were summed when it was saved
+    (SessionSide): an edit sums them again, a deletion takes them away."""
+    client.force_login(alice)
+    client.post("/log/band-hurdle-hold/", log_form(8))
+    session = TrainingSession.objects.get()
+    day = "Wed, Mar 18, 2026"  # NOW
+    assert f"{day} 16 1/10" in text(client.get("/history/band-hurdle-hold/"))
+    left, right = session.sets.order_by("position")
+    data = {
+        "sets-TOTAL_FORMS": "2",
+        "sets-INITIAL_FORMS": "2",
+        "sets-MIN_NUM_FORMS": "1",
+        "sets-MAX_NUM_FORMS": "20",
+        "sets-0-id": left.pk,
+        "sets-0-reps": "12",
+        "sets-0-side": "left",
+        "sets-1-id": right.pk,
+        "sets-1-reps": "8",
+        "sets-1-side": "right",
+        "day": "2026-03-18",
+        "effort": "7",
+        "pain": "2",
+        "note": "",
+    }
+    assert client.post(f"/sessions/{session.pk}/edit/", data).status_code == 302
+    chart = text(client.get("/history/band-hurdle-hold/"))
+    assert f"{day} 20 2/10" in chart and f"{day} 16 1/10" not in chart
+    assert f"{day} 12 reps 8 reps" in chart  # left and right, side by side
+    client.post(f"/sessions/{session.pk}/delete/")
+    assert day not in text(client.get("/history/band-hurdle-hold/"))

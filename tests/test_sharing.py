@@ -276,7 +276,7 @@ def test_the_shared_page_runs_the_same_queries_for_a_week_as_for_three_years(
         "select progress_trainingsession",  # the latest sessions
         "select progress_setentry",  # their sets
         "select progress_trainingsession",  # the current drills' sessions, for the charts
-        "select progress_setentry",  # each side of the one-sided drills, last four weeks
+        "select progress_sessionside",  # each side of the one-sided drills, last four weeks
     ]
     seen = []
     for person in (bob, alice):
