@@ -178,26 +178,29 @@ class TrainingSessionQuerySet(models.QuerySet):
             if existing is None:
                 raise
             return existing, False
-        self.changed(user, [(drill.pk, day)])
+        self.changed(user, [(drill.pk, day)], [session.pk])
         return session, True
 
-    def changed(self, user, drill_days):
+    def changed(self, user, drill_days, sessions=()):
         """Sessions of these (drill id, day) pairs were added, edited or deleted: the person's
-        pages are stale, and what the charts read of them is summed again (summarise).
+        pages are stale, the weekly totals of those weeks are summed again, and the sides of
+        these sessions (the ones added or edited; a deleted one's go with it).
 
         Called inside the write's transaction. Bumping the person's revision first locks their
         row until it commits, so two writes of theirs at once (two tabs, a phone sending its
         queue) sum their weeks one after the other, never deleting and inserting the same
         totals side by side."""
         user.data_changed()
-        self.summarise(user, drill_days)
-
-    def summarise(self, user, drill_days=None):
-        """Sum again what the charts read of these (drill id, day) pairs, or of every session
-        of the person when None: the weekly totals (WeeklyTotal) and each session's sides
-        (SessionSide). For bulk-made sessions (seed_demo), after they are saved."""
         WeeklyTotal.objects.rebuild(user, drill_days)
-        SessionSide.objects.rebuild(user, drill_days)
+        if sessions:
+            SessionSide.objects.rebuild(user, sessions)
+
+    def summarise(self, user):
+        """Sum again everything the charts read of the person's sessions: the weekly totals
+        (WeeklyTotal) and each session's sides (SessionSide). For sessions made in bulk
+        (seed_demo), once they are saved."""
+        WeeklyTotal.objects.rebuild(user)
+        SessionSide.objects.rebuild(user)
 
     def daily_counts(self, first, last) -> dict:
         """{day: sessions} for the days with a session from first to last."""
@@ -582,20 +585,15 @@ class SessionSideQuerySet(models.QuerySet):
             )
         )
 
-    def rebuild(self, user, drill_days=None):
-        """Sum again the sets of the person's sessions on these (drill id, day) pairs, or of
-        all their sessions when None. Three queries: the sets summed by session and side in the
+    def rebuild(self, user, sessions=None):
+        """Sum again the sets of these sessions (their ids) of the person, or of all their
+        sessions when None. Three queries: the sets summed by session and side in the
         database, the old sums deleted, the new ones inserted."""
         sets = SetEntry.objects.filter(session__user_id=user.pk)
         old = self.filter(user_id=user.pk)
-        if drill_days is not None:
-            pairs = set(drill_days)
-            if not pairs:
-                return
-            sets = sets.filter(
-                reduce(operator.or_, (Q(session__drill_id=d, session__day=on) for d, on in pairs))
-            )
-            old = old.filter(reduce(operator.or_, (Q(drill_id=d, day=on) for d, on in pairs)))
+        if sessions is not None:
+            sets = sets.filter(session_id__in=sessions)
+            old = old.filter(session_id__in=sessions)
         sums = (
             sets.order_by()
             .values_list("session_id", "session__drill_id", "session__day", "session__pain", "side")

@@ -447,7 +447,9 @@ def edit(request, pk):
         with transaction.atomic():
             form.save()
             formset.save()
-            TrainingSession.objects.changed(request.user, [was, (session.drill_id, session.day)])
+            TrainingSession.objects.changed(
+                request.user, [was, (session.drill_id, session.day)], [session.pk]
+            )
         messages.success(request, "Your changes are saved.")
         return redirect("today")
     return render(

@@ -522,7 +522,7 @@ def test_logging_costs_the_same_queries_for_one_set_as_for_six(client, catalog, 
             "select progress_setentry",  # the week's sets, summed by day for the drill chart
             "delete progress_weeklytotal",
             "insert progress_weeklytotal",
-            "select progress_setentry",  # the day's sets, summed by session and side
+            "select progress_setentry",  # the new session's sets, summed by side
             "delete progress_sessionside",
             "insert progress_sessionside",
         ]
