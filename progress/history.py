@@ -81,10 +81,6 @@ class HeatMap:
         return sum(self.counts.values())
 
 
-def level(count: int) -> int:
-    return min(count, 4)
-
-
 CELL, PITCH, LEFT, TOP = 14, 17, 30, 18
 
 
@@ -103,24 +99,30 @@ def _heat_svg(counts: dict[date, int], first: date, weeks: int, today: date, ide
         y = TOP + row * PITCH + CELL - 3
         parts.append(f'<text class="chart-label" x="0" y="{y}">{name}</text>')
     labelled = -3
+    # A cell a day, its level the sessions up to 4, named as long_day names a day: written out
+    # in the loop, as a year of cells is most of what the history page costs to build.
+    rows = [(DAY_NAMES[row], TOP + row * PITCH) for row in range(7)]
+    one_day = timedelta(days=1)
     for column in range(weeks):
-        monday = first + timedelta(weeks=column)
+        day = first + timedelta(weeks=column)
         x = LEFT + column * PITCH
-        sunday = monday + timedelta(days=6)
+        sunday = day + timedelta(days=6)
         # A month's name above the week holding its first Sunday, when there is room for it.
         if sunday.day <= 7 and column - labelled >= 3 and column < weeks - 1:
             labelled = column
             parts.append(f'<text class="chart-label" x="{x}" y="12">{sunday:%b}</text>')
-        for row in range(7):
-            day = monday + timedelta(days=row)
+        for name, y in rows:
             if day > today:
                 break
             count = counts.get(day, 0)
-            sessions = plural(count, "session") if count else "no training"
-            parts.append(
-                f'<use href="#{ident}-day" x="{x}" y="{TOP + row * PITCH}" class="d{level(count)}">'
-                f"<title>{long_day(day)}: {sessions}</title></use>"
+            sessions = (
+                "no training" if not count else "1 session" if count == 1 else f"{count} sessions"
             )
+            parts.append(
+                f'<use href="#{ident}-day" x="{x}" y="{y}" class="d{min(count, 4)}"><title>{name} '
+                f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}: {sessions}</title></use>"
+            )
+            day += one_day
     parts.append("</svg>")
     return "".join(parts)
 
@@ -132,9 +134,10 @@ def _months(counts: dict[date, int], start: date, today: date) -> tuple[MonthSum
         totals[(month.year, month.month)] = [0, 0]
         month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
     for day, count in counts.items():
-        if (day.year, day.month) in totals:
-            totals[(day.year, day.month)][0] += 1
-            totals[(day.year, day.month)][1] += count
+        total = totals.get((day.year, day.month))
+        if total is not None:
+            total[0] += 1
+            total[1] += count
     return tuple(
         MonthSummary(f"{date(y, m, 1):%B %Y}", days, sessions)
         for (y, m), (days, sessions) in reversed(totals.items())
