@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 
 GAP_LIMIT = 15  # percent: a gap above it is pointed out
 BALANCE_WEEKS = 4  # a drill's sides are compared over its last four weeks of sets
@@ -39,7 +40,7 @@ class Balance:
     right: float | None
     timed: bool = True  # holds in seconds; False: reps
 
-    @property
+    @cached_property
     def gap(self) -> int | None:
         return gap_percent(self.left, self.right)
 

@@ -488,9 +488,8 @@ def table_rows(rows) -> str:
     and for anyone who wants them. Written here for the same reason as the charts: a hundred
     rows through the template engine cost more than the rest of the page."""
     return "".join(
-        f'<tr><th scope="row" class="fw-normal">{escape(str(first))}</th>'
-        + "".join(f"<td>{escape(str(cell))}</td>" for cell in rest)
-        + "</tr>"
+        f'<tr><th scope="row" class="fw-normal">{escape(str(first))}</th><td>'
+        f"{'</td><td>'.join([escape(str(cell)) for cell in rest])}</td></tr>"
         for first, *rest in rows
     )
 
