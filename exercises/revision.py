@@ -43,6 +43,14 @@ def this_request() -> str:
     return token
 
 
+def remember(token: str) -> str:
+    """The token the caller read (hipapp.pagecache reads it with the page), kept for the rest of
+    the request so that the catalog's snapshot does not read it again."""
+    if getattr(_request, "serving", False):
+        _request.token = token
+    return token
+
+
 @receiver(request_started)
 def _request_began(**kwargs):
     _request.serving, _request.token = True, None

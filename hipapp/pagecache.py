@@ -108,7 +108,7 @@ def cached_page(*, params=(), slots=1, shared=False):
                 day = timezone.localdate(timezone=user.zone).isoformat()
                 stamp = (user.revision, day)
             found = cache.get_many([key, revision.KEY])
-            stamp += (revision.current(found.get(revision.KEY)), address)
+            stamp += (revision.remember(revision.current(found.get(revision.KEY))), address)
             entry = found.get(key)
             if entry is not None and entry[0] == stamp:
                 _, kept_marks, packed = entry

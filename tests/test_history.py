@@ -470,3 +470,30 @@ def test_deleting_an_account_deletes_the_pages_kept_for_it(client, catalog, alic
     )
     assert response.status_code == 302
     assert cache.get_many(kept) == {}
+
+
+def test_a_page_built_anew_reads_the_catalogs_revision_once(
+    client, catalog, alice, frozen, monkeypatch
+):
+    """The page cache reads the revision with the kept page; building the page then takes it
+    from there rather than asking the cache again (exercises.revision.remember)."""
+    from django.core.cache import caches
+
+    follow(alice, "psoas-control", TODAY - timedelta(weeks=1))
+    client.force_login(alice)
+    shared = caches["default"]
+    asked = []
+    get, get_many = shared.get, shared.get_many
+    monkeypatch.setattr(
+        shared, "get", lambda key, *a, **k: asked.append([key]) or get(key, *a, **k)
+    )
+    monkeypatch.setattr(
+        shared,
+        "get_many",
+        lambda keys, *a, **k: asked.append(list(keys)) or get_many(keys, *a, **k),
+    )
+    for url in ("/today/", "/history/", "/history/back-flattening/"):
+        alice.data_changed()  # the person's own write: the page is built anew
+        asked.clear()
+        assert client.get(url).status_code == 200
+        assert sum(keys.count("catalog-revision") for keys in asked) == 1, url
