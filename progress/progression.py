@@ -140,9 +140,10 @@ def track_cards(user, today: date, followed=None, sessions=None, check_ins=None)
         on_stage[f.pk] = [row for row in by_drill[f.stage.drill_id] if row.day >= first]
     latest = {row.pk for rows in on_stage.values() for row in rows[-2:]}
     sets = defaultdict(list)
+    # In any order: the rule counts a session's sets that reach the target.
     for session_id, reps, seconds, side in (
         SetEntry.objects.filter(session_id__in=latest)
-        .order_by("position", "pk")
+        .order_by()
         .values_list("session_id", "reps", "seconds", "side")
     ):
         sets[session_id].append(rules.SetLog(reps, seconds, rules.Side(side)))

@@ -1,5 +1,7 @@
 import uuid
+from bisect import bisect_left
 from datetime import timedelta
+from operator import attrgetter
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -97,11 +99,13 @@ def today(request):
         user, day, progression.window_start(day, followed, since)
     )
     cards = progression.track_cards(user, day, followed, sessions, check_ins)
-    done = progression.done_on(sessions, day)
-    this_morning = next((c for c in check_ins if c.day == day), None)
+    # This week's and yesterday's sessions: the rows are by day, the rule's weeks before them.
+    recent = sessions[bisect_left(sessions, since, key=attrgetter("day")) :]
+    done = progression.done_on(recent, day)
+    this_morning = next((c for c in reversed(check_ins) if c.day == day), None)
     # The day after a training day, the morning check-in comes first (until answered or skipped).
-    ask_check_in = this_morning is None and any(s.day == yesterday for s in sessions)
-    trained_days = len({s.day for s in sessions if week_start <= s.day < day})
+    ask_check_in = this_morning is None and any(s.day == yesterday for s in recent)
+    trained_days = len({s.day for s in recent if week_start <= s.day < day})
     next_card = progression.next_up(cards, {s.drill_id for s in done})
     rest_day = not done and trained_days >= user.days_per_week
     off_day_drill = None
