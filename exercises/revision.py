@@ -36,11 +36,7 @@ def this_request() -> str:
     mark one; every call outside a request reads it): the pages that ask the catalog several
     times (exercises.snapshot) pay one cache read."""
     token = getattr(_request, "token", None)
-    if token is None:
-        token = current(cache.get(KEY))
-        if getattr(_request, "serving", False):
-            _request.token = token
-    return token
+    return remember(current(cache.get(KEY))) if token is None else token
 
 
 def remember(token: str) -> str:

@@ -171,10 +171,6 @@ class WeekAdherence:
         return self.trained >= self.planned
 
     @property
-    def label(self) -> str:
-        return month_day(self.start)
-
-    @property
     def percent(self) -> int:
         return min(100, round(100 * self.trained / self.planned)) if self.planned else 100
 
@@ -268,12 +264,6 @@ class StageSpan:
 
 def _short(day: date) -> str:
     return f"{day:%b} {day.day}, {day.year}"
-
-
-def month_day(day: date) -> str:
-    """'Nov 30', as Django's date filter writes "M j" in English, without its formatter (two
-    tables of a dozen weeks each)."""
-    return f"{MONTH_NAMES[day.month - 1]} {day.day}"
 
 
 def short_day(day: date) -> str:

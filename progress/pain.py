@@ -10,7 +10,6 @@ from datetime import date, timedelta
 
 from django.db.models import CharField, Max, Value
 
-from .history import month_day
 from .models import CheckIn, WeeklyTotal, week_start
 
 WEEKS = 12
@@ -22,10 +21,6 @@ class PainWeek:
     during: int | None  # the highest pain logged in a session that week
     morning: int | None  # the highest pain reported in a morning check-in that week
     current: bool
-
-    @property
-    def label(self) -> str:
-        return month_day(self.start)
 
 
 def by_week(user, today: date, weeks: int = WEEKS) -> list[PainWeek]:

@@ -482,8 +482,6 @@ def delete(request, pk):
 
 SESSIONS_PER_PAGE = 20
 SELF_TESTS_FOR_BALANCE = 6  # the knee-raise balance: the latest of these with both sides
-
-
 SESSION_FILTERS = ("track", "drill", "page")
 
 
@@ -498,9 +496,9 @@ def history(request):
     if any(name in query for name in SESSION_FILTERS):
         return redirect(f"{reverse('progress:sessions')}?{query.urlencode()}", permanent=True)
     day = local_today(user)
-    # Queries: followed tracks (1), their stage changes (1), the current stages' sessions (1),
-    # a year of daily session counts (1), pain by week (1), each side of the one-sided drills
-    # (1), the latest self-tests (1). None grows with the years.
+    # Queries: followed tracks (1), their stage changes (1), a year of daily session counts
+    # (1), pain by week (1), each side of the one-sided drills (1), the latest self-tests (1).
+    # None grows with the years.
     timelines = overview.timelines(user, day, verdicts=False)
     counts = TrainingSession.objects.for_user(user).daily_counts(hist.heat_start(day), day)
     return render(
